@@ -1,0 +1,53 @@
+"""Sphinx extension for the course book: offline chart and maths scripts, page by page.
+
+Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
+
+* tells kernels that execute book pages to render charts for the site (an environment
+  variable read by :func:`socialmarketing.charts.setup`; kernels inherit it);
+* writes the Vega chart script and MathJax into a folder inside the build directory and adds
+  it to ``html_static_path`` (not the book's ``_static`` folder: Jupyter Book adds every ``.js``
+  found there to every page);
+* points Sphinx's ``mathjax_path`` at the local MathJax copy;
+* adds the chart script, deferred, only to pages that contain a chart.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from socialmarketing.assets import CHART_SCRIPT_NAME, MATHJAX_ENTRY, write_site_assets
+from socialmarketing.charts import SITE_BUILD_ENV
+
+CHART_MARKER = 'data-socialmarketing-chart="1"'
+
+
+def _mark_site_build(app: Any, config: Any) -> None:
+    os.environ[SITE_BUILD_ENV] = "1"
+    config.mathjax_path = MATHJAX_ENTRY
+
+
+def _write_assets(app: Any) -> None:
+    if app.builder.format != "html":
+        return
+    folder = Path(app.doctreedir).parent / "socialmarketing-assets"
+    write_site_assets(folder)
+    if str(folder) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(folder))
+
+
+def _add_chart_script(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    body = context.get("body") or ""
+    if CHART_MARKER in body:
+        app.add_js_file(CHART_SCRIPT_NAME, loading_method="defer")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the extension with Sphinx."""
+    app.connect("config-inited", _mark_site_build)
+    app.connect("builder-inited", _write_assets)
+    app.connect("html-page-context", _add_chart_script)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
