@@ -18,12 +18,39 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import math
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
+import pandas as pd
 
-__all__ = ["PALETTE", "SITE_BUILD_ENV", "chart_html", "setup"]
+from socialmarketing import costs, funnel, relationship
+from socialmarketing.validation import (
+    check_choice,
+    check_columns,
+    check_count,
+    check_nonnegative,
+    check_rate,
+    check_rates,
+)
+
+__all__ = [
+    "PALETTE",
+    "SITE_BUILD_ENV",
+    "attribution_chart",
+    "cascade_reach_chart",
+    "chart_html",
+    "clv_chart",
+    "cost_calculator_chart",
+    "funnel_chart",
+    "paid_vs_social_chart",
+    "retention_chart",
+    "setup",
+    "with_values",
+]
 
 #: Set (to "1") by the book's Sphinx extension so kernels executing book pages render for the site.
 SITE_BUILD_ENV = "SOCIALMARKETING_SITE_BUILD"
@@ -110,38 +137,8 @@ def setup() -> None:
 
 
 # --- chart builders -------------------------------------------------------------------------
-# (one function per teaching chart below this line; each returns an alt.Chart with a title and a
-#  description, and takes model output, never raw maths)
-
-# The builders need the models and pandas. Their imports sit here, below the marker, so the
-# set-up code above stays exactly as it is.
-import math  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from socialmarketing import costs, funnel, relationship  # noqa: E402
-from socialmarketing.validation import (  # noqa: E402
-    check_choice,
-    check_columns,
-    check_count,
-    check_nonnegative,
-    check_rate,
-    check_rates,
-)
-
-__all__ += [
-    "attribution_chart",
-    "cascade_reach_chart",
-    "clv_chart",
-    "cost_calculator_chart",
-    "funnel_chart",
-    "paid_vs_social_chart",
-    "retention_chart",
-    "with_values",
-]
-
+# One function per teaching chart; each returns an Altair chart with a title and a description
+# and takes model output (or calls the models), never holding marketing maths of its own.
 
 # --- shared helpers ---------------------------------------------------------------------------
 
