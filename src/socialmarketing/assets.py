@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import re
 import shutil
 from pathlib import Path
 
@@ -80,11 +79,10 @@ def bundled_versions() -> dict[str, str]:
 
     text = vega_bundle()
     vega = vl_convert.get_vega_version()
-    found = re.search(rf'"({re.escape(alt.VEGALITE_VERSION.split(".")[0])}\.\d+\.\d+)"', text)
-    literal_vl = [v for v in re.findall(r'"(\d+\.\d+\.\d+)"', text) if v == alt.VEGALITE_VERSION]
+    vega_lite = alt.VEGALITE_VERSION
     return {
         "vega": vega if f'"{vega}"' in text else "",
-        "vega-lite": literal_vl[0] if literal_vl else (found.group(1) if found else ""),
+        "vega-lite": vega_lite if f'"{vega_lite}"' in text else "",
         "vega-embed": vl_convert.get_vega_embed_version(),
     }
 

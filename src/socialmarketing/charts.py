@@ -38,6 +38,9 @@ from socialmarketing.validation import (
 )
 
 __all__ = [
+    "CLV_START",
+    "COST_START",
+    "FUNNEL_START",
     "PALETTE",
     "SITE_BUILD_ENV",
     "attribution_chart",
@@ -57,6 +60,27 @@ SITE_BUILD_ENV = "SOCIALMARKETING_SITE_BUILD"
 
 #: Okabe-Ito colours: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+#: Starting values shared by the charts and the widgets, so both tell the same story: 300
+#: contacts per share put the AISAS viral coefficient just below 1 (K = 0.9).
+FUNNEL_START = {"audience": 10_000, "contacts_per_share": 300.0, "generations": 10}
+#: A small pay-per-click campaign: 10,000 yuan at 2 yuan a click, 1 % CTR, 3 % CVR.
+COST_START = {
+    "budget": 10_000,
+    "cpc": 2.0,
+    "ctr": 0.01,
+    "cvr": 0.03,
+    "order_value": 150.0,
+    "margin": 0.4,
+}
+#: A loyal customer: 100 yuan of margin a period, 80 % retention, 10 % discount rate.
+CLV_START = {
+    "margin_per_period": 100.0,
+    "retention": 0.8,
+    "discount_rate": 0.1,
+    "periods": 20,
+    "max_periods": 40,
+}
 
 _THEME = "socialmarketing"
 _RENDERER = "socialmarketing"
@@ -345,11 +369,11 @@ def _rate_expressions(names: Sequence[str]) -> tuple[str, str]:
 
 
 def funnel_chart(
-    audience: float = 10_000,
+    audience: float = FUNNEL_START["audience"],
     aidma_rates: Sequence[float] | None = None,
     aisas_rates: Sequence[float] | None = None,
-    contacts_per_share: float = 300.0,
-    generations: int = 10,
+    contacts_per_share: float = FUNNEL_START["contacts_per_share"],
+    generations: int = FUNNEL_START["generations"],
     sliders: bool = True,
 ) -> alt.VConcatChart:
     """AIDMA and AISAS side by side: people at each stage, and the buyers sharing brings in.
@@ -573,12 +597,12 @@ def _with_campaign_fields(chart: alt.Chart) -> alt.Chart:
 
 
 def cost_calculator_chart(
-    budget: float = 10_000,
-    cpc: float = 2.0,
-    ctr: float = 0.01,
-    cvr: float = 0.03,
-    order_value: float = 150.0,
-    margin: float = 0.4,
+    budget: float = COST_START["budget"],
+    cpc: float = COST_START["cpc"],
+    ctr: float = COST_START["ctr"],
+    cvr: float = COST_START["cvr"],
+    order_value: float = COST_START["order_value"],
+    margin: float = COST_START["margin"],
     sliders: bool = True,
 ) -> alt.HConcatChart:
     """A pay-per-click campaign calculator: from budget to orders, profit and ROI.
@@ -1248,11 +1272,11 @@ def retention_chart(
 
 
 def clv_chart(
-    margin_per_period: float = 100.0,
-    retention: float = 0.8,
-    discount_rate: float = 0.1,
-    periods: int = 20,
-    max_periods: int = 40,
+    margin_per_period: float = CLV_START["margin_per_period"],
+    retention: float = CLV_START["retention"],
+    discount_rate: float = CLV_START["discount_rate"],
+    periods: int = CLV_START["periods"],
+    max_periods: int = CLV_START["max_periods"],
     sliders: bool = True,
 ) -> alt.LayerChart:
     """Customer lifetime value, period by period, against its closed form.

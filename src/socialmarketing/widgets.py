@@ -186,9 +186,9 @@ def _slider(label: str, value: float, minimum: float, maximum: float, step: floa
 
 
 def funnel_widget(
-    audience: float = 10_000,
-    contacts_per_share: float = 300.0,
-    generations: int = 10,
+    audience: float = charts.FUNNEL_START["audience"],
+    contacts_per_share: float = charts.FUNNEL_START["contacts_per_share"],
+    generations: int = charts.FUNNEL_START["generations"],
 ) -> ModelWidget:
     """AIDMA against AISAS with the share loop: sliders for every step rate.
 
@@ -294,12 +294,12 @@ def funnel_widget(
 
 
 def cost_widget(
-    budget: float = 10_000,
-    cpc: float = 2.0,
-    ctr: float = 0.01,
-    cvr: float = 0.03,
-    order_value: float = 150.0,
-    margin: float = 0.4,
+    budget: float = charts.COST_START["budget"],
+    cpc: float = charts.COST_START["cpc"],
+    ctr: float = charts.COST_START["ctr"],
+    cvr: float = charts.COST_START["cvr"],
+    order_value: float = charts.COST_START["order_value"],
+    margin: float = charts.COST_START["margin"],
 ) -> ModelWidget:
     """A pay-per-click calculator: budget, CPC, CTR, CVR, order value and margin to ROI.
 
@@ -519,11 +519,11 @@ def cascade_widget(
 
 
 def clv_widget(
-    margin_per_period: float = 100.0,
-    retention: float = 0.8,
-    discount_rate: float = 0.1,
-    periods: int = 20,
-    max_periods: int = 40,
+    margin_per_period: float = charts.CLV_START["margin_per_period"],
+    retention: float = charts.CLV_START["retention"],
+    discount_rate: float = charts.CLV_START["discount_rate"],
+    periods: int = charts.CLV_START["periods"],
+    max_periods: int = charts.CLV_START["max_periods"],
     clv_to_cac_ratio: float = 3.0,
 ) -> ModelWidget:
     """Customer lifetime value: margin, retention, discount rate and horizon.
