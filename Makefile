@@ -15,13 +15,32 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: book test lab clean distclean
+.PHONY: book test lab clean distclean system-packages
 
 book: $(VENV)/.installed-book
 	$(BIN)/jupyter-book build . -n -W --keep-going
 
-test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+# The venv's bin goes first on PATH: nbgrader runs its own `alembic` command by name.
+test: $(VENV)/.installed-test system-packages
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+
+# Two Debian packages the tests use: Chromium (browser tests, driven by Playwright) and
+# bubblewrap (the sandbox `socialmarketing grade` runs student code in). Installed when
+# missing if we may (root with apt-get, as in CI); otherwise say how.
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "make: installing$$missing (apt-get)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || { \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; \
+		else \
+			echo "make: the tests need the system packages$$missing; install them with:" >&2; \
+			echo "      sudo apt-get install -y$$missing" >&2; \
+			echo "      (without Chromium the browser tests are skipped, loudly)" >&2; \
+		fi; \
+	fi
 
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab --ServerApp.root_dir=.

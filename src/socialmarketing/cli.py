@@ -19,6 +19,11 @@ Tools for the social media marketing course.
 
   socialmarketing assets --out DIR     write the site's offline chart and widget scripts
   socialmarketing data generate ...    regenerate the sample engagement data set
+  socialmarketing grade ASSIGNMENT     autograde all submissions: parallel and sandboxed
+  socialmarketing feedback ASSIGNMENT  write feedback without the hidden tests' code
+  socialmarketing report ASSIGNMENT    item analysis, grade chart and a CSV grade export
+
+The grading verbs run in an nbgrader course folder (exercises/), or take --course DIR.
 
 Every verb explains itself with --help."""
 
@@ -110,8 +115,159 @@ def _add_data(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=show_help)
 
 
-# Each entry adds one verb. Later verbs (data, grade, feedback, report) register here.
-VERBS = [_add_assets, _add_data]
+def _course_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", help="assignment name (a folder in source/)")
+    parser.add_argument(
+        "--course",
+        default=".",
+        metavar="DIR",
+        help="the nbgrader course folder, with nbgrader_config.py (default: this folder)",
+    )
+
+
+def _add_grade(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "grade",
+        help="autograde every submission of an assignment, in parallel and sandboxed",
+        description=(
+            "Autograde the notebooks in submitted/*/ASSIGNMENT/ into the course's gradebook.db "
+            "with nbgrader's own autograder, several at once. Student code runs in a sandbox "
+            "(bubblewrap): no network, no view of the solutions, the other submissions or the "
+            "gradebook. A submission that cannot be graded gets a status and a reason; the "
+            "others are graded; grades already in the gradebook are kept."
+        ),
+    )
+    _course_argument(parser)
+    parser.add_argument("--student", action="append", help="only this student (repeatable)")
+    parser.add_argument("--workers", type=int, help="submissions graded at once (default: auto)")
+    parser.add_argument(
+        "--cell-timeout", type=float, default=60, help="seconds a cell may run (default 60)"
+    )
+    parser.add_argument(
+        "--submission-timeout",
+        type=float,
+        default=600,
+        help="seconds a whole submission may take (default 600)",
+    )
+    parser.add_argument(
+        "--max-output",
+        type=int,
+        default=1_000_000,
+        metavar="BYTES",
+        help="output kept per cell (default 1,000,000 bytes)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786)",
+    )
+    parser.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="grade even where student code cannot be sandboxed (it then runs as you)",
+    )
+
+    def run(args: argparse.Namespace) -> int:
+        from socialmarketing.grading.run import (
+            IsolationUnavailable,
+            find_submissions,
+            grade_assignment,
+        )
+        from socialmarketing.grading.sandbox import isolation_problem
+
+        problem = isolation_problem()
+        if problem and args.allow_unsandboxed:
+            print(
+                "WARNING: student code is NOT sandboxed: it runs with your rights, can use the "
+                f"network and can read the solutions. Reason: {problem}",
+                file=sys.stderr,
+            )
+        from pathlib import Path
+
+        from tqdm import tqdm
+
+        total = len(args.student or find_submissions(Path(args.course), args.assignment))
+        bar = tqdm(total=total, unit="submission", desc=f"grading {args.assignment}")
+
+        def advance(result) -> None:
+            bar.set_postfix_str(f"{result.student}: {result.status}", refresh=False)
+            bar.update()
+
+        try:
+            outcome = grade_assignment(
+                args.assignment,
+                args.course,
+                students=args.student,
+                workers=args.workers,
+                cell_timeout=args.cell_timeout,
+                submission_timeout=args.submission_timeout,
+                max_output_bytes=args.max_output,
+                allow_unsandboxed=args.allow_unsandboxed,
+                scheduler=args.scheduler,
+                on_result=advance,
+            )
+        except IsolationUnavailable as error:
+            bar.close()
+            print(f"socialmarketing: error: {error}", file=sys.stderr)
+            return 3
+        bar.close()
+        print(outcome.table())
+        return 0 if outcome.count("graded") == len(outcome.results) else 1
+
+    parser.set_defaults(run=run)
+
+
+def _add_feedback(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "feedback",
+        help="write HTML feedback for graded students, without the hidden tests' code",
+        description=(
+            "Like `nbgrader generate_feedback`, but the hidden tests' code and the tracebacks "
+            "that quote it are left out; scores, visible tests and messages stay. Writes "
+            "feedback/STUDENT/ASSIGNMENT/*.html."
+        ),
+    )
+    _course_argument(parser)
+    parser.add_argument("--student", action="append", help="only this student (repeatable)")
+
+    def run(args: argparse.Namespace) -> int:
+        from socialmarketing.grading.feedback import generate_feedback
+
+        outcome = generate_feedback(args.assignment, args.course, students=args.student)
+        for student, worked in outcome.items():
+            print(f"{student}: {'written' if worked else 'FAILED (see the log above)'}")
+        return 0 if all(outcome.values()) else 1
+
+    parser.set_defaults(run=run)
+
+
+def _add_report(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="item analysis, grade distribution chart and a CSV grade export",
+        description=(
+            "Per graded part: mean score, difficulty, discrimination and the most common "
+            "failure messages, with a histogram of total scores, as one offline HTML page; "
+            "and grades.csv (student_id, assignment, score, max_score, percent, then each "
+            "part) for a learning platform. Written to reports/ASSIGNMENT/ unless --out."
+        ),
+    )
+    _course_argument(parser)
+    parser.add_argument("--out", metavar="DIR", help="folder for the report")
+
+    def run(args: argparse.Namespace) -> int:
+        from socialmarketing.grading.report import write_report
+
+        folder = write_report(args.course, args.assignment, args.out)
+        print(folder / "item-analysis.html")
+        print(folder / "grades.csv")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+# Each entry adds one verb.
+VERBS = [_add_assets, _add_data, _add_grade, _add_feedback, _add_report]
 
 
 def build_parser() -> argparse.ArgumentParser:

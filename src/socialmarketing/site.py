@@ -7,8 +7,12 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 * writes the Vega chart script and MathJax into a folder inside the build directory and adds
   it to ``html_static_path`` (not the book's ``_static`` folder: Jupyter Book adds every ``.js``
   found there to every page);
-* points Sphinx's ``mathjax_path`` at the local MathJax copy;
-* adds the chart script, deferred, only to pages that contain a chart.
+* points Sphinx's ``mathjax_path`` at the local MathJax copy and sets the theme's colour mode
+  (the charts are drawn for a light background);
+* adds the chart script, deferred, only to pages that contain a chart;
+* drops the live-code (Thebe) scripts that Jupyter Book adds to every page even with Thebe
+  turned off: they declare the same constant twice (a JavaScript error on every page) and name
+  a third-party server. Live code runs on Binder or JupyterHub instead (the launch buttons).
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ CHART_MARKER = 'data-socialmarketing-chart="1"'
 def _mark_site_build(app: Any, config: Any) -> None:
     os.environ[SITE_BUILD_ENV] = "1"
     config.mathjax_path = MATHJAX_ENTRY
+    # Without a default colour mode the theme logs an error in every page's console.
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "light")
+    config.html_context = context
 
 
 def _write_assets(app: Any) -> None:
@@ -45,9 +53,22 @@ def _add_chart_script(
         app.add_js_file(CHART_SCRIPT_NAME, loading_method="defer")
 
 
+def _is_thebe(asset: Any) -> bool:
+    name = str(getattr(asset, "filename", None) or "")
+    inline = str(getattr(asset, "attributes", {}).get("body", ""))
+    return "thebe" in name.lower() or "THEBE_JS_URL" in inline
+
+
+def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     app.connect("config-inited", _mark_site_build)
     app.connect("builder-inited", _write_assets)
     app.connect("html-page-context", _add_chart_script)
+    app.connect("html-page-context", _drop_thebe, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
