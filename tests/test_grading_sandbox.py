@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from socialmarketing import data
+from socialmarketing.grading import sandbox
 from socialmarketing.grading.sandbox import bwrap_command, isolation_problem
 
 
@@ -99,3 +101,32 @@ def test_other_processes_are_invisible(folders):
     assert result.returncode == 0, result.stderr
     pids = [int(p) for p in result.stdout.split()]
     assert pids and max(pids) < 10  # only the sandbox's own few processes, numbered from 1
+
+
+def test_software_under_tmp_stays_readable_but_not_writable(folders, monkeypatch):
+    # A fresh clone in /tmp (as in CI) keeps its venv, package and data there: the sandbox shows
+    # them again, read-only, over its fresh /tmp; the rest of /tmp stays out of sight.
+    software = Path(tempfile.mkdtemp(prefix="sm-venv-"))
+    (software / "module.txt").write_text("code")
+    neighbour = Path(tempfile.mkdtemp(prefix="sm-other-")) / "private.txt"
+    neighbour.write_text("secret")
+    monkeypatch.setattr(sandbox, "software_paths", lambda: [str(software)])
+    result = run_inside(
+        folders,
+        "import os, pathlib\n"
+        f"print(pathlib.Path({str(software / 'module.txt')!r}).read_text())\n"
+        f"print(os.path.exists({str(neighbour)!r}))\n"
+        "try:\n"
+        f"    pathlib.Path({str(software / 'new.txt')!r}).write_text('x')\n"
+        "    print('wrote')\n"
+        "except OSError as error:\n"
+        "    print('refused', error.errno)\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["code", "False", "refused 30"]
+
+
+def test_software_paths_include_this_python_and_the_sample_data():
+    paths = sandbox.software_paths()
+    assert sys.prefix in paths
+    assert str(data.find_data_dir().resolve()) in paths

@@ -20,16 +20,18 @@ with an absolute path, so parallel graders never compete for TCP ports.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import List, Unicode
 
-__all__ = ["SandboxedKernelManager", "bwrap_command", "isolation_problem"]
+__all__ = ["SandboxedKernelManager", "bwrap_command", "isolation_problem", "software_paths"]
 
 
 @functools.cache
@@ -53,6 +55,18 @@ def isolation_problem() -> str | None:
             f"disabled on this machine): {result.stderr.strip() or result.returncode}"
         )
     return None
+
+
+def software_paths() -> list[str]:
+    """The folders a grading kernel needs to read: Python, the course package, the sample data."""
+    import socialmarketing
+    from socialmarketing.data import find_data_dir
+
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    folders.add(str(Path(socialmarketing.__file__).resolve().parents[1]))
+    with contextlib.suppress(FileNotFoundError):  # no data: the kernel reports it itself
+        folders.add(str(find_data_dir().resolve()))
+    return sorted(folder for folder in folders if Path(folder).is_dir())
 
 
 def bwrap_command(hidden: list[str], writable: list[str], workdir: str) -> list[str]:
@@ -84,6 +98,11 @@ def bwrap_command(hidden: list[str], writable: list[str], workdir: str) -> list[
         "--tmpfs",
         "/tmp",
     ]
+    # Python, the course package and the sample data may live under /tmp (a fresh clone in
+    # CI, say): show those folders again, read-only, on top of the fresh /tmp.
+    for folder in software_paths():
+        if Path(folder).is_relative_to("/tmp"):
+            command += ["--ro-bind", folder, folder]
     for folder in hidden:
         command += ["--tmpfs", str(folder)]
     for folder in writable:
