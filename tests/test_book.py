@@ -29,11 +29,8 @@ def build(source: Path, output: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def site(repo, tmp_path_factory):
-    output = tmp_path_factory.mktemp("book")
-    result = build(repo, output)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
-    return output / "_build" / "html"
+def site(built_site):
+    return built_site
 
 
 def toc_files(entry: dict) -> list[str]:
@@ -127,6 +124,7 @@ def test_a_page_that_raises_fails_the_build_naming_page_and_cell(repo, tmp_path)
     shutil.copy(repo / "_config.yml", book / "_config.yml")
     (book / "_toc.yml").write_text("format: jb-book\nroot: book/broken_page\n", encoding="utf-8")
     shutil.copy(repo / "book" / "references.bib", book / "book" / "references.bib")
+    shutil.copytree(repo / "book" / "references", book / "book" / "references")
     (book / "book" / "broken_page.md").write_text(
         "---\njupytext:\n  text_representation:\n    format_name: myst\n"
         "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n# Broken\n\n"
@@ -139,3 +137,82 @@ def test_a_page_that_raises_fails_the_build_naming_page_and_cell(repo, tmp_path)
     assert "broken_page" in log
     assert "engagement_rate = 12 / 0" in log
     assert "ZeroDivisionError" in log
+
+
+def chapter_pages(repo: Path) -> list[str]:
+    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
+    return [
+        entry["file"]
+        for part in toc["parts"]
+        if part.get("caption") == "Chapters"
+        for entry in part["chapters"]
+    ]
+
+
+def chart_specs(html: str) -> list[dict]:
+    """The Vega-Lite specs that the page queues for the chart script."""
+    pushed = re.findall(r'q\.push\(\["sm-chart-[\w-]+",(\{.*?\}),\{"actions"', html, re.S)
+    return [json.loads(text.replace("<\\/", "</")) for text in pushed]
+
+
+def bound_params(spec: dict) -> list[str]:
+    """Names of the parameters bound to an input element, anywhere in a (compound) spec."""
+    found = []
+    if isinstance(spec, dict):
+        for param in spec.get("params", []):
+            if isinstance(param, dict) and "bind" in param:
+                found.append(param["name"])
+        for value in spec.values():
+            found += bound_params(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += bound_params(item)
+    return found
+
+
+def test_every_chapter_shows_an_interactive_chart_and_practice_with_hidden_solutions(repo, site):
+    for page in chapter_pages(repo):
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        specs = chart_specs(html)
+        assert specs, f"{page}: no course chart on the page"
+        assert any(bound_params(spec) for spec in specs), f"{page}: no chart has a bound control"
+        assert "socialmarketing-charts" in html, f"{page}: the chart script is not loaded"
+        assert html.count('class="exercise admonition') >= 3, f"{page}: < 3 practice questions"
+        assert "dropdown" in html and "solution" in html, f"{page}: solutions are not hideable"
+
+
+def test_glossary_page_lists_terms_with_their_chinese_names(site):
+    html = (site / "book" / "glossary.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<dt id="term-[^"]+"', html)
+    assert len(terms) >= 60
+    assert "病毒营销" in html
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    """Links between pages, to files on the site and to #anchors all lead somewhere."""
+    ids_cache: dict[Path, set[str]] = {}
+
+    def ids(page: Path) -> set[str]:
+        if page not in ids_cache:
+            text = page.read_text(encoding="utf-8", errors="replace")
+            ids_cache[page] = set(re.findall(r'\b(?:id|name)\s*=\s*["\']([^"\']+)["\']', text))
+        return ids_cache[page]
+
+    broken = []
+    pages = [p for p in site.rglob("*.html") if "_static" not in p.parts]
+    for page in pages:
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for href in re.findall(r'<a\b[^>]*\bhref\s*=\s*["\']([^"\']*)["\']', text):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I) or href.startswith("//"):
+                continue  # an external link (checked by nobody: the build is offline)
+            target, _, anchor = href.partition("#")
+            target = target.split("?")[0]
+            path = (page.parent / target).resolve() if target else page
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(site)} -> {href} (no such file)")
+            elif anchor and path.suffix == ".html" and anchor not in ids(path):
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert len(pages) >= 9
+    assert not broken, broken[:20]

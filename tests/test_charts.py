@@ -1019,3 +1019,18 @@ def test_chart_html_escapes_description_and_script_breakouts():
     out = charts.chart_html(spec)
     assert "&quot;&lt;b&gt;hi&lt;/b&gt;&quot;" in out
     assert out.count("</script>") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "minimum", "step", "expected_step"),
+    [
+        (0.3, 0.0, 0.01, 0.01),  # on the grid: unchanged
+        (0.005, 0.0, 0.01, 0.001),  # a browser would show 0.01: one tenth of the step
+        (265.0, 0.0, 10.0, 1.0),
+        (0.0625, 0.0, 0.01, 0.0001),
+    ],
+)
+def test_a_slider_step_always_reaches_the_starting_value(value, minimum, step, expected_step):
+    param = charts._slider("x", "X", value, minimum, 1000.0, step).param.to_dict()
+    assert param["bind"]["step"] == pytest.approx(expected_step)
+    assert param["value"] == value

@@ -9,6 +9,7 @@ and that a value outside a control's range is clamped by the widget, never passe
 from __future__ import annotations
 
 import altair as alt
+import ipywidgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -272,6 +273,20 @@ def test_cost_widget_counts_minus_zero_as_zero():
     pd.testing.assert_series_equal(ui.result, costs.campaign_outcome(**ui.values()))
 
 
+def test_cost_widget_keeps_starting_values_beyond_the_usual_ranges():
+    # A KOL post at 33.5 yuan per click, 15 % CTR and a 20 million budget: past each control's
+    # usual maximum, so the controls widen instead of quietly showing a different campaign.
+    start = {"budget": 2e7, "cpc": 33.5, "ctr": 0.15, "cvr": 0.02, "order_value": 150.0}
+    ui = widgets.cost_widget(**start, margin=0.4)
+    for name, value in start.items():
+        assert ui.controls[name].value == value
+        assert ui.controls[name].max >= value
+    # 2e7 / 33.5 clicks, 2 % of them order 150 yuan at a 40 % margin
+    clicks = 2e7 / 33.5
+    assert ui.result["orders"] == pytest.approx(clicks * 0.02)
+    assert ui.result["roi"] == pytest.approx((clicks * 0.02 * 150 * 0.4 - 2e7) / 2e7)
+
+
 def test_cost_widget_rejects_bad_starting_values():
     with pytest.raises(ValueError, match="budget must be more than 0, got -5"):
         widgets.cost_widget(budget=-5)
@@ -460,3 +475,20 @@ def test_clv_widget_rejects_bad_starting_values():
         widgets.clv_widget(retention=1.2)
     with pytest.raises(ValueError, match="clv_to_cac_ratio must be more than 0"):
         widgets.clv_widget(clv_to_cac_ratio=0)
+
+
+def test_every_widget_names_its_slider_handles_for_screen_readers():
+    # ipywidgets' slider handles have no accessible name; each course widget carries a hidden
+    # script output that names them after their labels (the browser test checks the result).
+    for widget in (widgets.funnel_widget(), widgets.clv_widget()):
+        assert widgets.WIDGET_CLASS in widget._dom_classes
+        scripts = [
+            output["data"]["application/javascript"]
+            for child in widget.children
+            if isinstance(child, ipywidgets.Output)
+            for output in child.outputs
+            if "application/javascript" in output["data"]
+        ]
+        assert len(scripts) == 1
+        assert f".{widgets.WIDGET_CLASS} .widget-slider" in scripts[0]
+        assert "setAttribute('aria-label', name)" in scripts[0]

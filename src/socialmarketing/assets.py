@@ -33,6 +33,7 @@ _DRAW_QUEUE = """
       var item = queue.shift();
       var target = document.getElementById(item[0]);
       if (!target) { continue; }
+      target.smSpec = item[1];  // kept on the element for readers' tools and the tests
       window.vegaEmbed(target, item[1], item[2]).catch(function (error) {
         target.textContent = "This chart could not be drawn: " + error.message;
         console.error(error);

@@ -18,6 +18,7 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,15 @@ def _write_assets(app: Any) -> None:
     if app.builder.format != "html":
         return
     folder = Path(app.doctreedir).parent / "socialmarketing-assets"
-    write_site_assets(folder)
+    written = write_site_assets(folder)
+    # An incremental build does not always copy a changed static file again: put the current
+    # chart script and MathJax in place ourselves, so a rebuild never serves stale ones.
+    static = Path(app.outdir) / "_static"
+    for path in written:
+        copy = static / path.relative_to(folder)
+        if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
     if str(folder) not in app.config.html_static_path:
         app.config.html_static_path.append(str(folder))
 
@@ -65,10 +74,25 @@ def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctr
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+def _fix_citation_roles(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Make the bibliography a valid list for screen readers.
+
+    Docutils writes the citations as ``role="list"`` holding ``role="doc-biblioentry"``
+    entries, but a list may only hold list items (axe-core rule aria-required-children,
+    critical), and the ``doc-biblioentry`` role is deprecated: each entry becomes a list item.
+    """
+    body = context.get("body")
+    if body and 'class="citation-list"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     app.connect("config-inited", _mark_site_build)
     app.connect("builder-inited", _write_assets)
     app.connect("html-page-context", _add_chart_script)
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _fix_citation_roles)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

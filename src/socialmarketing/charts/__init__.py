@@ -178,15 +178,22 @@ def _slider(
 ) -> alt.Parameter:
     """A chart parameter called ``name``, drawn as a labelled slider when ``bound``.
 
-    The slider's range widens to include ``value`` so a chart never starts outside its slider.
+    The slider's range widens to include ``value``, and its step shrinks (by tenths) until
+    ``value`` lies on the step grid, so a chart never starts where its slider cannot be.
     Without ``bound`` the parameter is a fixed number (used by the live widgets, whose own
     controls change it).
     """
     if not bound:
         return alt.param(name=name, value=value)
-    binding = alt.binding_range(
-        min=min(minimum, value), max=max(maximum, value), step=step, name=f"{label} "
-    )
+    minimum = min(minimum, value)
+    # A browser's range input snaps its value to the step grid: refine the step until the
+    # starting value lies on it, so the slider shows the value the chart starts from.
+    for _ in range(6):
+        steps = (value - minimum) / step
+        if abs(steps - round(steps)) <= 1e-9 * max(1.0, abs(steps)):
+            break
+        step /= 10
+    binding = alt.binding_range(min=minimum, max=max(maximum, value), step=step, name=f"{label} ")
     return alt.param(name=name, value=value, bind=binding)
 
 
@@ -589,11 +596,26 @@ def _campaign_expressions() -> dict[str, str]:
     }
 
 
+def _pick_field(key: str, names: Sequence[str], fallback: str = "null") -> str:
+    """An expression for the field named by ``datum.<key>``, one of ``names``.
+
+    Use it instead of ``datum[datum.<key>]``. Vega reruns a calculation on rows whose fields
+    it reads have changed, but it cannot see which field a computed name like
+    ``datum[datum.metric]`` reads, so after a slider moves that calculation keeps its old
+    result. This chain of ``?:`` names every field, so it stays up to date.
+    """
+    chain = fallback
+    for name in reversed(list(names)):
+        chain = f"datum.{key} == {json.dumps(name)} ? datum.{name} : {chain}"
+    return chain
+
+
 def _with_campaign_fields(chart: alt.Chart) -> alt.Chart:
     """Add every campaign quantity as a field, then ``value``: the row's own ``metric``."""
-    for name, expression in _campaign_expressions().items():
+    expressions = _campaign_expressions()
+    for name, expression in expressions.items():
         chart = chart.transform_calculate(**{name: expression})
-    return chart.transform_calculate(value="datum[datum.metric]")
+    return chart.transform_calculate(value=_pick_field("metric", list(expressions)))
 
 
 def cost_calculator_chart(

@@ -31,6 +31,7 @@ instead (the builders in :mod:`socialmarketing.charts` with ``sliders=True``).
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -55,6 +56,41 @@ __all__ = [
 #: Room for the long, explanatory slider labels.
 _LABEL_STYLE = {"description_width": "20em"}
 _CONTROL_LAYOUT = widgets.Layout(width="38em")
+
+
+#: CSS class of every course widget's panel.
+WIDGET_CLASS = "sm-model-widget"
+
+#: ipywidgets 8 draws a slider's handle as a ``div role="slider"`` without a name, so screen
+#: readers announce a bare number and axe-core reports "ARIA input fields must have an
+#: accessible name". This script, shown (hidden) inside each course widget, names every handle
+#: after its slider's label, also for sliders drawn later. JupyterLab runs it because the
+#: kernel produced it in this session (a trusted output).
+_LABEL_HANDLES_SCRIPT = """
+(function () {
+  function nameHandles() {
+    document.querySelectorAll('.WIDGET_CLASS .widget-slider').forEach(function (slider) {
+      var label = slider.querySelector('.widget-label');
+      var name = label ? label.textContent.trim() : '';
+      slider.querySelectorAll('.noUi-handle').forEach(function (handle) {
+        if (name && handle.getAttribute('aria-label') !== name) {
+          handle.setAttribute('aria-label', name);
+        }
+      });
+    });
+  }
+  nameHandles();
+  if (!window.smNameHandles) {
+    window.smNameHandles = new MutationObserver(nameHandles);
+    window.smNameHandles.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+""".replace("WIDGET_CLASS", WIDGET_CLASS)
+_LABEL_HANDLES_OUTPUT = {
+    "output_type": "display_data",
+    "data": {"application/javascript": _LABEL_HANDLES_SCRIPT, "text/plain": ""},
+    "metadata": {},
+}
 
 
 class ModelWidget(widgets.VBox):
@@ -102,7 +138,10 @@ class ModelWidget(widgets.VBox):
         self.summary = widgets.HTML()
         self.output = widgets.Output()
         heading = widgets.HTML(f"<h3>{html.escape(title)}</h3>")
-        super().__init__([heading, *controls.values(), self.summary, self.output])
+        accessibility = widgets.Output(layout=widgets.Layout(display="none"))
+        accessibility.outputs = (_LABEL_HANDLES_OUTPUT,)
+        super().__init__([heading, *controls.values(), self.summary, self.output, accessibility])
+        self.add_class(WIDGET_CLASS)
         for control in controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
@@ -140,8 +179,16 @@ def _display_data(spec: dict[str, Any]) -> dict[str, Any]:
     return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
+def _room_for(value: float, maximum: float, ceiling: float = math.inf) -> float:
+    """``maximum``, raised when a starting value lies beyond it (ipywidgets would silently clamp
+    the value to the old maximum, so the widget would show a different case from the one asked
+    for); the new maximum leaves as much room above the value as below it, up to ``ceiling``."""
+    return maximum if value <= maximum else min(2 * value, ceiling)
+
+
 def _rate_slider(label: str, value: float, maximum: float = 1.0, step: float = 0.01) -> Any:
     """A slider for a share between 0 and ``maximum``, shown as a percentage."""
+    maximum = _room_for(value, maximum, ceiling=1.0)
     return widgets.FloatSlider(
         value=value,
         min=0.0,
@@ -157,6 +204,7 @@ def _rate_slider(label: str, value: float, maximum: float = 1.0, step: float = 0
 
 def _number_box(label: str, value: float, minimum: float, maximum: float, step: float) -> Any:
     """A number box that refuses values outside ``minimum`` to ``maximum``."""
+    maximum = _room_for(value, maximum)
     return widgets.BoundedFloatText(
         value=value,
         min=minimum,
@@ -170,6 +218,7 @@ def _number_box(label: str, value: float, minimum: float, maximum: float, step: 
 
 def _slider(label: str, value: float, minimum: float, maximum: float, step: float) -> Any:
     """A plain number slider."""
+    maximum = _room_for(value, maximum)
     return widgets.FloatSlider(
         value=value,
         min=minimum,
