@@ -1,0 +1,221 @@
+"""The lab notebooks in a real JupyterLab: every cell runs without an error, the widgets respond
+to the mouse and to the keyboard, and the widgets pass axe-core's serious and critical rules.
+
+JupyterLab serves a temporary copy of notebooks/ (so nothing it saves can touch the repository)
+on 127.0.0.1 at a fixed free port with port_retries=0, without a token, and is stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+REPO = Path(__file__).resolve().parents[1]
+LABS = sorted((REPO / "notebooks").glob("*.ipynb"))
+AXE_SCRIPT = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+ALL_CELLS_RAN = (
+    "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+    ".every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()))"
+)
+
+ANY_ERROR = "!!document.querySelector(\"[data-mime-type='application/vnd.jupyter.error']\")"
+KERNEL_IDLE = (
+    "!!(document.querySelector('.jp-Notebook-ExecutionIndicator')"
+    " && document.querySelector('.jp-Notebook-ExecutionIndicator')"
+    ".getAttribute('data-status') === 'idle')"
+)
+# A fresh learner profile, written before JupyterLab starts: start the notebook's own kernel
+# without asking, keep every cell in the page (the default windowing leaves off-screen cells
+# unrendered), and never fetch news or look for updates online.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
+        "autoStartDefaultKernel": True,
+        "windowingMode": "none",
+    },
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory, chromium_path):
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    for name, settings in LAB_SETTINGS.items():
+        path = root / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings), encoding="utf-8")
+    port = free_port()
+    log = open(root / "jupyterlab.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("jupyter")),
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--ServerApp.allow_root=True",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(root / "config"),
+            "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
+        },
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                pytest.fail((root / "jupyterlab.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.5)
+    yield url
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    log.close()
+
+
+def open_notebook(browser, lab_url: str, name: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    external = []
+
+    # Count requests to any other server (the lab must work offline). They are recorded rather
+    # than blocked: routing every request through the test slows JupyterLab down for nothing.
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(lab_url) else external.append(request.url),
+    )
+    # ?reset: a clean workspace, so notebooks opened by earlier tests are not reopened.
+    page.goto(f"{lab_url}/lab/tree/notebooks/{name}?reset")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=120_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    return context, page, external
+
+
+def shut_down_kernels(lab_url: str) -> None:
+    """Stop every kernel the server runs, so the next notebook starts on a quiet machine."""
+    with urllib.request.urlopen(f"{lab_url}/api/kernels", timeout=10) as response:
+        kernels = json.load(response)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{lab_url}/api/kernels/{kernel['id']}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+def run_all_cells(page, timeout: float = 180) -> None:
+    """Run every cell and wait until each code cell shows its execution number, or one fails."""
+    # As a learner does it: Run > Run All Cells.
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"({ALL_CELLS_RAN}) || ({ANY_ERROR})"):
+        if time.monotonic() > deadline:
+            page.screenshot(path=str(Path(tempfile.gettempdir()) / "lab-timeout.png"))
+            prompts = page.eval_on_selector_all(
+                ".jp-CodeCell .jp-InputPrompt", "ps => ps.map(p => p.textContent.trim())"
+            )
+            pytest.fail(f"the notebook did not finish running in {timeout} s: {prompts}")
+        page.wait_for_timeout(500)
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+
+
+def widget_state(page) -> str:
+    """What the course widgets show: their summaries and charts."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea .widget-vbox')]"
+        ".map(w => w.innerText + '|' + [...w.querySelectorAll('[aria-label]')]"
+        ".map(e => e.getAttribute('aria-label')).join(';')).join('\\n')"
+    )
+
+
+@pytest.mark.parametrize("notebook", LABS, ids=[p.stem for p in LABS])
+def test_lab_runs_cleanly_and_its_widgets_respond(browser, lab_url, notebook):
+    context, page, external = open_notebook(browser, lab_url, notebook.name)
+    try:
+        run_all_cells(page)
+        errors = page.eval_on_selector_all(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']",
+            "outputs => outputs.map(o => o.innerText.slice(0, 300))",
+        )
+        assert not errors, errors
+        prompts = page.eval_on_selector_all(
+            ".jp-CodeCell .jp-InputPrompt", "ps => ps.map(p => p.textContent.trim())"
+        )
+        assert prompts and all(p not in ("[ ]:", "") for p in prompts), prompts
+        handles = page.query_selector_all(".jp-OutputArea .widget-slider .noUi-handle")
+        assert handles, f"{notebook.name}: no widget slider to move"
+
+        # The mouse: drag the first slider's handle to the right.
+        before = widget_state(page)
+        handle = handles[0]
+        handle.scroll_into_view_if_needed()
+        box = handle.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 120, box["y"] + box["height"] / 2, steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(1500)  # the kernel reruns the model and redraws
+        after_mouse = widget_state(page)
+        assert after_mouse != before, f"{notebook.name}: dragging a slider changed nothing"
+
+        # The keyboard alone: focus the handle and press the arrow keys.
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(1500)
+        assert widget_state(page) != after_mouse, f"{notebook.name}: arrow keys changed nothing"
+
+        # axe-core on the widgets (JupyterLab's own interface is not ours to fix).
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate(
+            "async () => await axe.run({include: [['.jp-OutputArea .widget-vbox']]})"
+        )
+        serious = [
+            f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:2]]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, serious
+        assert not external, external
+    finally:
+        context.close()
+        shut_down_kernels(lab_url)
