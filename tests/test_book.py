@@ -170,6 +170,13 @@ def bound_params(spec: dict) -> list[str]:
     return found
 
 
+def test_chapters_are_numbered_once_in_order(repo, site):
+    for number, page in enumerate(chapter_pages(repo), start=1):
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+        assert re.match(rf"{number}\. [A-Z]", title), f"{page}: page title {title!r}"
+
+
 def test_every_chapter_shows_an_interactive_chart_and_practice_with_hidden_solutions(repo, site):
     for page in chapter_pages(repo):
         html = (site / f"{page}.html").read_text(encoding="utf-8")

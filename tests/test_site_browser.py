@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from socialmarketing.assets import CHART_SCRIPT_NAME
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 AXE_SCRIPT = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
@@ -54,8 +56,11 @@ class PageVisit:
             ),
         )
 
+        self.requested: list[str] = []
+
         def only_this_site(route) -> None:
             if route.request.url.startswith(site_url + "/"):
+                self.requested.append(route.request.url)
                 route.continue_()
             else:
                 self.external.append(route.request.url)
@@ -64,13 +69,24 @@ class PageVisit:
         self.page.route("**/*", only_this_site)
         self.page.goto(f"{site_url}/{path}", wait_until="load")
         self.page.wait_for_load_state("networkidle")
+        # Before any scrolling: was the chart library fetched, and how many screens down is
+        # the first chart?
+        self.library_before_scrolling = any(CHART_SCRIPT_NAME in url for url in self.requested)
+        self.first_chart_screens = self.page.evaluate(
+            "() => { const c = document.querySelector('.sm-chart');"
+            " return c ? c.getBoundingClientRect().top / window.innerHeight : null; }"
+        )
 
     def charts(self) -> list:
         return self.page.query_selector_all(".sm-chart")
 
     def wait_for_charts(self) -> None:
-        count = len(self.charts())
+        """Scroll to the first chart (the chart library loads when one nears the screen) and
+        wait until every chart on the page is drawn."""
+        charts = self.charts()
+        count = len(charts)
         if count:
+            charts[0].scroll_into_view_if_needed()
             self.page.wait_for_function(
                 f"document.querySelectorAll('.sm-chart svg').length >= {count}", timeout=30_000
             )
@@ -115,6 +131,19 @@ def test_every_page_loads_without_errors_or_broken_requests(visits):
         if visit.errors or visit.failed
     }
     assert not problems, problems
+
+
+def test_the_chart_library_waits_until_a_chart_nears_the_screen(visits):
+    # The loader watches for charts within one screen of the viewport: a page whose first
+    # chart is further down than that must not fetch the library before the reader scrolls.
+    far = {path: v for path, v in visits.items() if (v.first_chart_screens or 0) > 2.5}
+    near = {path: v for path, v in visits.items() if 0 <= (v.first_chart_screens or -1) < 1}
+    assert far, "no page has its first chart far enough down to check lazy loading"
+    assert not [path for path, v in far.items() if v.library_before_scrolling]
+    assert all(v.library_before_scrolling for v in near.values())
+    # ... and once the reader scrolls, it loads and draws every chart (the visits fixture
+    # waited for that on each page).
+    assert all(any(CHART_SCRIPT_NAME in url for url in v.requested) for v in far.values())
 
 
 def test_no_request_leaves_the_site(visits):

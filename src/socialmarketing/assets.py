@@ -34,7 +34,9 @@ _DRAW_QUEUE = """
       var target = document.getElementById(item[0]);
       if (!target) { continue; }
       target.smSpec = item[1];  // kept on the element for readers' tools and the tests
-      window.vegaEmbed(target, item[1], item[2]).catch(function (error) {
+      window.vegaEmbed(target, item[1], item[2]).then(function () {
+        target.style.minHeight = "";  // the space kept for the chart is no longer needed
+      }).catch(function (error) {
         target.textContent = "This chart could not be drawn: " + error.message;
         console.error(error);
       });

@@ -17,7 +17,7 @@ from socialmarketing import __version__
 DESCRIPTION = """\
 Tools for the social media marketing course.
 
-  socialmarketing assets --out DIR     write the site's offline chart and widget scripts
+  socialmarketing assets --out DIR     write the site's offline chart script and MathJax
   socialmarketing data generate ...    regenerate the sample engagement data set
   socialmarketing grade ASSIGNMENT     autograde all submissions: parallel and sandboxed
   socialmarketing feedback ASSIGNMENT  write feedback without the hidden tests' code
@@ -31,11 +31,12 @@ Every verb explains itself with --help."""
 def _add_assets(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "assets",
-        help="write the offline JavaScript the static site needs (Vega, require.js, widgets)",
+        help="write the offline JavaScript the static site needs (Vega and MathJax)",
         description=(
             "Write the scripts that let the published site show interactive Altair charts and "
-            "ipywidgets without loading anything from third-party servers. The versions match "
-            "the installed Altair exactly. The book build runs this for you."
+            "typeset maths without loading anything from third-party servers: one chart script "
+            "(Vega, Vega-Lite and Vega-Embed, the versions the installed Altair expects) and "
+            "MathJax. The book build runs this for you."
         ),
     )
     parser.add_argument("--out", required=True, help="folder to write the scripts into")

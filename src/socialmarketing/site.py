@@ -9,7 +9,9 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   found there to every page);
 * points Sphinx's ``mathjax_path`` at the local MathJax copy and sets the theme's colour mode
   (the charts are drawn for a light background);
-* adds the chart script, deferred, only to pages that contain a chart;
+* adds the chart script only to pages that contain a chart, and loads it only when a chart
+  comes near the screen: the Vega libraries are large, and parsing them on every page load
+  would hold up the page for readers who have not yet scrolled to a chart;
 * drops the live-code (Thebe) scripts that Jupyter Book adds to every page even with Thebe
   turned off: they declare the same constant twice (a JavaScript error on every page) and name
   a third-party server. Live code runs on Binder or JupyterHub instead (the launch buttons).
@@ -26,6 +28,37 @@ from socialmarketing.assets import CHART_SCRIPT_NAME, MATHJAX_ENTRY, write_site_
 from socialmarketing.charts import SITE_BUILD_ENV
 
 CHART_MARKER = 'data-socialmarketing-chart="1"'
+# The chart script's tag has a type browsers do not run (nor download); the loader below
+# starts it when the first chart is within a screen or so of the viewport.
+LAZY_SCRIPT_TYPE = "text/x-socialmarketing-lazy"
+LAZY_SCRIPT_ID = "sm-chart-library"
+CHART_LOADER = """(function () {
+  function load() {
+    if (window.smChartLibraryRequested) { return; }
+    window.smChartLibraryRequested = true;
+    var script = document.createElement("script");
+    script.src = document.getElementById("LIBRARY_ID").src;
+    document.head.appendChild(script);
+  }
+  function watch() {
+    var charts = document.querySelectorAll(".sm-chart");
+    if (!charts.length) { return; }
+    if (!("IntersectionObserver" in window)) { load(); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        load();
+      }
+    }, {rootMargin: "100% 0px"});
+    charts.forEach(function (chart) { observer.observe(chart); });
+  }
+  window.addEventListener("beforeprint", load);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watch);
+  } else {
+    watch();
+  }
+})();""".replace("LIBRARY_ID", LAZY_SCRIPT_ID)
 
 
 def _mark_site_build(app: Any, config: Any) -> None:
@@ -59,7 +92,8 @@ def _add_chart_script(
 ) -> None:
     body = context.get("body") or ""
     if CHART_MARKER in body:
-        app.add_js_file(CHART_SCRIPT_NAME, loading_method="defer")
+        app.add_js_file(CHART_SCRIPT_NAME, type=LAZY_SCRIPT_TYPE, id=LAZY_SCRIPT_ID)
+        app.add_js_file(None, body=CHART_LOADER)
 
 
 def _is_thebe(asset: Any) -> bool:

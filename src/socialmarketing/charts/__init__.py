@@ -85,6 +85,7 @@ CLV_START = {
 _THEME = "socialmarketing"
 _RENDERER = "socialmarketing"
 _EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
+CHART_PLACEHOLDER_HEIGHT = 360  # pixels: a 300-pixel plot with its title and a control or two
 _ids = itertools.count(1)
 _script_sent_to_kernel = False
 
@@ -121,8 +122,11 @@ def chart_html(spec: dict[str, Any], *, inline_script: bool = False) -> str:
     label = html.escape(str(description), quote=True)
     payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     options = json.dumps(_EMBED_OPTIONS)
+    # Until the chart is drawn its box keeps about a chart's height, so the page does not jump
+    # when a reader scrolls and the site's chart library arrives (the drawer clears it).
     parts = [
         f'<div id="{chart_id}" class="sm-chart" data-socialmarketing-chart="1" '
+        f'style="min-height:{CHART_PLACEHOLDER_HEIGHT}px" '
         f'role="figure" aria-label="{label}"><noscript>{label}</noscript></div>'
     ]
     if inline_script:
