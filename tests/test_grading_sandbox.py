@@ -110,7 +110,8 @@ def test_software_under_tmp_stays_readable_but_not_writable(folders, monkeypatch
     (software / "module.txt").write_text("code")
     neighbour = Path(tempfile.mkdtemp(prefix="sm-other-")) / "private.txt"
     neighbour.write_text("secret")
-    monkeypatch.setattr(sandbox, "software_paths", lambda: [str(software)])
+    real = sandbox.software_paths()  # this Python too: in CI it also lives under /tmp
+    monkeypatch.setattr(sandbox, "software_paths", lambda: [*real, str(software)])
     result = run_inside(
         folders,
         "import os, pathlib\n"

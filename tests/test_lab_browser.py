@@ -20,6 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from socialmarketing.widgets import WIDGET_CLASS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -158,6 +161,52 @@ def run_all_cells(page, timeout: float = 180) -> None:
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
 
 
+# What one course widget shows: its text and the accessible labels of its chart's marks.
+WIDGET_TEXT = (
+    "w => w.innerText + '|' + [...w.querySelectorAll('[aria-label]')]"
+    ".map(e => e.getAttribute('aria-label')).join(';')"
+)
+
+
+def widget_text(widget) -> str:
+    return widget.evaluate(WIDGET_TEXT)
+
+
+def changes(page, widget, before: str, seconds: float) -> bool:
+    """Whether the widget shows something other than ``before`` within ``seconds``."""
+    try:
+        page.wait_for_function(
+            f"([w, before]) => ({WIDGET_TEXT})(w) !== before",
+            arg=[widget, before],
+            timeout=seconds * 1000,
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def operate_from_keyboard(page, widget) -> bool:
+    """Focus the widget's first control and change it with keys only (arrows on a slider, the
+    arrows and Enter in a number box, arrows in a list), the other way round if the first way
+    changes nothing (a control already at its end). Whether the widget's output changed."""
+    control = widget.query_selector(".noUi-handle, input[type=number], select")
+    assert control, "the widget has no control a keyboard can reach"
+    kind = control.evaluate("e => e.tagName === 'INPUT' ? 'number' : e.tagName.toLowerCase()")
+    forward, back = {
+        "number": (["ArrowUp", "Enter"], ["ArrowDown", "ArrowDown", "Enter"]),
+        "select": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
+        "div": (["ArrowRight"] * 3, ["ArrowLeft"] * 6),  # the slider's handle
+    }[kind]
+    for keys, seconds in ((forward, 10), (back, 30)):
+        before = widget_text(widget)
+        control.focus()
+        for key in keys:
+            page.keyboard.press(key)
+        if changes(page, widget, before, seconds):
+            return True
+    return False
+
+
 def widget_state(page) -> str:
     """What the course widgets show: their summaries and charts."""
     return page.evaluate(
@@ -193,16 +242,19 @@ def test_lab_runs_cleanly_and_its_widgets_respond(browser, lab_url, notebook):
         page.mouse.down()
         page.mouse.move(box["x"] + 120, box["y"] + box["height"] / 2, steps=8)
         page.mouse.up()
-        page.wait_for_timeout(1500)  # the kernel reruns the model and redraws
-        after_mouse = widget_state(page)
-        assert after_mouse != before, f"{notebook.name}: dragging a slider changed nothing"
+        deadline = time.monotonic() + 30  # the kernel reruns the model and redraws
+        while widget_state(page) == before and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+        assert widget_state(page) != before, f"{notebook.name}: dragging a slider changed nothing"
 
-        # The keyboard alone: focus the handle and press the arrow keys.
-        handle.focus()
-        for _ in range(3):
-            page.keyboard.press("ArrowLeft")
-        page.wait_for_timeout(1500)
-        assert widget_state(page) != after_mouse, f"{notebook.name}: arrow keys changed nothing"
+        # The keyboard alone, on every course widget in the notebook: focus its first control
+        # and change it as a keyboard user would.
+        course_widgets = page.query_selector_all(f".jp-OutputArea .{WIDGET_CLASS}")
+        assert course_widgets, f"{notebook.name}: no course widget"
+        for number, widget in enumerate(course_widgets, start=1):
+            assert operate_from_keyboard(page, widget), (
+                f"{notebook.name}: widget {number}: the keyboard changed nothing"
+            )
 
         # axe-core on the widgets (JupyterLab's own interface is not ours to fix).
         page.add_script_tag(path=str(AXE_SCRIPT))

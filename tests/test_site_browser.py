@@ -15,6 +15,7 @@ from socialmarketing.assets import CHART_SCRIPT_NAME
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
+CHAPTERS = sorted(p.stem for p in Path(__file__).parents[1].glob("book/0*.md"))
 AXE_SCRIPT = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 # What a chart shows, for comparing before and after a control moves: the accessible labels
 # Vega gives each mark (they hold the data values) and the text drawn in the chart, tick labels
@@ -262,34 +263,68 @@ def test_every_bound_control_changes_its_charts_data(visits, built_site):
     assert checked >= 6, f"only {checked} bound controls found on the site"
 
 
-def test_a_chart_works_from_the_keyboard_alone(browser, site_url, built_site):
-    path = chart_pages(built_site)[0]
+# The element that has the keyboard focus, if it is a chart control: its kind and its chart.
+FOCUSED_CONTROL = """() => {
+  const e = document.activeElement;
+  const chart = e && e.closest('.vega-bindings') && e.closest('.sm-chart');
+  if (!chart) return null;
+  return {chart: chart.id, kind: e.tagName === 'SELECT' ? 'select' : e.type};
+}"""
+# How a keyboard user changes each kind of control, and the way back if that changed nothing
+# (a slider that starts at its maximum, a list already on its last option).
+KEYS = {
+    "range": (["ArrowRight"] * 5, ["ArrowLeft"] * 10),
+    "select": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
+    "radio": (["ArrowRight"], ["ArrowLeft", "ArrowLeft"]),
+    "checkbox": (["Space"], ["Space"]),
+}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chart_works_from_the_keyboard_alone(browser, site_url, chapter):
+    """Tab through the whole page; the first control reached in each chart, operated with the
+    keyboard only, changes that chart. Every chart with controls must be reached."""
+    path = f"book/{chapter}.html"
     visit = PageVisit(browser, site_url, path)
     try:
         visit.wait_for_charts()
         page = visit.page
-        for _ in range(400):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(
-                "() => { const e = document.activeElement;"
-                " return e && e.closest('.vega-bindings') && e.type === 'range'; }"
+        with_controls = set(
+            page.eval_on_selector_all(
+                ".sm-chart",
+                "cs => cs.filter(c => c.querySelector('.vega-bindings')).map(c => c.id)",
             )
-            if focused:
+        )
+        assert with_controls, f"{path}: no chart with controls"
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.keyboard.press("Tab")
+        operated: dict[str, str] = {}
+        tabs = page.evaluate("() => document.querySelectorAll('a, button, input, select').length")
+        for _ in range(tabs + 20):
+            focused = page.evaluate(FOCUSED_CONTROL)
+            if focused and focused["chart"] not in operated and focused["kind"] in KEYS:
+                chart = page.query_selector(f"#{focused['chart']}")
+                before = chart.evaluate(CHART_STATE)
+                forward, back = KEYS[focused["kind"]]
+                for key in forward:
+                    page.keyboard.press(key)
+                page.wait_for_timeout(150)
+                if chart.evaluate(CHART_STATE) == before:
+                    for key in back:
+                        page.keyboard.press(key)
+                    page.wait_for_timeout(150)
+                after = chart.evaluate(CHART_STATE)
+                assert after != before, (
+                    f"{path}: the keyboard on a {focused['kind']} control of chart "
+                    f"{focused['chart']} changed nothing"
+                )
+                operated[focused["chart"]] = focused["kind"]
+            if set(operated) >= with_controls:
                 break
-        else:
-            raise AssertionError(f"{path}: Tab never reaches a chart's slider")
-        chart = page.evaluate_handle("() => document.activeElement.closest('.sm-chart')")
-        before = chart.evaluate(CHART_STATE)
-        for _ in range(5):
-            page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(150)
-        after = chart.evaluate(CHART_STATE)
-        if after == before:  # the slider may start at its maximum
-            for _ in range(10):
-                page.keyboard.press("ArrowLeft")
-            page.wait_for_timeout(150)
-            after = chart.evaluate(CHART_STATE)
-        assert after != before, f"{path}: arrow keys on the focused slider changed nothing"
+            page.keyboard.press("Tab")
+        assert set(operated) >= with_controls, (
+            f"{path}: Tab never reached the controls of {sorted(with_controls - set(operated))}"
+        )
     finally:
         visit.close()
 

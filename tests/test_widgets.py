@@ -477,9 +477,10 @@ def test_clv_widget_rejects_bad_starting_values():
         widgets.clv_widget(clv_to_cac_ratio=0)
 
 
-def test_every_widget_names_its_slider_handles_for_screen_readers():
-    # ipywidgets' slider handles have no accessible name; each course widget carries a hidden
-    # script output that names them after their labels (the browser test checks the result).
+def test_every_widget_names_its_slider_handles_and_keeps_its_lists_keys():
+    # ipywidgets' slider handles have no accessible name, and JupyterLab takes the arrow keys
+    # of drop-down lists for its own shortcuts; each course widget carries a hidden script
+    # output that fixes both (the JupyterLab browser test checks the result).
     for widget in (widgets.funnel_widget(), widgets.clv_widget()):
         assert widgets.WIDGET_CLASS in widget._dom_classes
         scripts = [
@@ -492,3 +493,5 @@ def test_every_widget_names_its_slider_handles_for_screen_readers():
         assert len(scripts) == 1
         assert f".{widgets.WIDGET_CLASS} .widget-slider" in scripts[0]
         assert "setAttribute('aria-label', name)" in scripts[0]
+        assert f".{widgets.WIDGET_CLASS} select" in scripts[0]
+        assert "setAttribute('data-lm-suppress-shortcuts', 'true')" in scripts[0]

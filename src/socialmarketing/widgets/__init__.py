@@ -61,14 +61,24 @@ _CONTROL_LAYOUT = widgets.Layout(width="38em")
 #: CSS class of every course widget's panel.
 WIDGET_CLASS = "sm-model-widget"
 
-#: ipywidgets 8 draws a slider's handle as a ``div role="slider"`` without a name, so screen
-#: readers announce a bare number and axe-core reports "ARIA input fields must have an
-#: accessible name". This script, shown (hidden) inside each course widget, names every handle
-#: after its slider's label, also for sliders drawn later. JupyterLab runs it because the
-#: kernel produced it in this session (a trusted output).
+#: Two fixes for keyboard and screen-reader users, applied by a script shown (hidden) inside
+#: each course widget, also to controls drawn later. JupyterLab runs it because the kernel
+#: produced it in this session (a trusted output).
+#:
+#: * ipywidgets 8 draws a slider's handle as a ``div role="slider"`` without a name, so screen
+#:   readers announce a bare number and axe-core reports "ARIA input fields must have an
+#:   accessible name": every handle is named after its slider's label.
+#: * In a notebook, the arrow keys pressed in a drop-down list reach JupyterLab's shortcuts
+#:   (they move to the next cell) instead of choosing another option: lists are marked with
+#:   Lumino's ``data-lm-suppress-shortcuts``, so their keys stay theirs.
 _LABEL_HANDLES_SCRIPT = """
 (function () {
   function nameHandles() {
+    document.querySelectorAll('.WIDGET_CLASS select').forEach(function (list) {
+      if (!list.hasAttribute('data-lm-suppress-shortcuts')) {
+        list.setAttribute('data-lm-suppress-shortcuts', 'true');
+      }
+    });
     document.querySelectorAll('.WIDGET_CLASS .widget-slider').forEach(function (slider) {
       var label = slider.querySelector('.widget-label');
       var name = label ? label.textContent.trim() : '';
