@@ -16,7 +16,6 @@ vl-convert's scenegraph.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from typing import Any
@@ -26,101 +25,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-import vl_convert
+from chart_probe import ChartProbe, bound_params, find_view, params_by_name
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialmarketing import charts, costs, funnel, integrated, relationship, viral
 
 SETTINGS = settings(max_examples=50, deadline=None)
-PROBE = "__probe"
-SEPARATOR = "\u241f"  # a character no chart text uses
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers: read a spec, and read the numbers Vega computes for it
 # ---------------------------------------------------------------------------------------------
-
-
-def _find_view(node: Any, name: str) -> dict | None:
-    """The (unit or layer) view called ``name`` anywhere in a Vega-Lite spec."""
-    if isinstance(node, dict):
-        if node.get("name") == name and ("mark" in node or "layer" in node):
-            return node
-        children = node.values()
-    elif isinstance(node, list):
-        children = node
-    else:
-        return None
-    for child in children:
-        found = _find_view(child, name)
-        if found is not None:
-            return found
-    return None
-
-
-def _mark_items(node: Any, name: str, found: list[dict]) -> list[dict]:
-    """All scenegraph items of the mark group called ``name``."""
-    if isinstance(node, dict):
-        if node.get("role") == "mark" and node.get("name") == name:
-            found.extend(node["items"])
-        for child in node.values():
-            _mark_items(child, name, found)
-    elif isinstance(node, list):
-        for child in node:
-            _mark_items(child, name, found)
-    return found
-
-
-def _parse(text: str) -> float | str | None:
-    if text == "null":
-        return None
-    try:
-        return float(text)  # also reads "Infinity" and "NaN"
-    except ValueError:
-        return text
-
-
-class BrowserProbe:
-    """Numbers the browser computes for some views of a chart, for any slider values.
-
-    ``probes`` maps a key to ``(view name, layer index, field names)``. The spec is compiled
-    to Vega once; :meth:`read` sets parameter (slider) values, as a reader would, renders
-    with vl-convert and returns, for each key, the wanted fields of every mark the view draws.
-    """
-
-    def __init__(self, spec: dict, probes: dict[str, tuple[str, int, list[str]]]) -> None:
-        spec = copy.deepcopy(spec)
-        self.fields = {}
-        for number, (key, (view, layer, fields)) in enumerate(probes.items()):
-            unit = _find_view(spec, view)
-            assert unit is not None, f"the chart has no view called {view!r}"
-            if "layer" in unit:
-                unit = unit["layer"][layer]
-            name = f"{PROBE}{number}"
-            unit["name"] = name
-            joined = f" + '{SEPARATOR}' + ".join(f"datum[{json.dumps(field)}]" for field in fields)
-            unit.setdefault("transform", []).append({"calculate": f"'' + {joined}", "as": PROBE})
-            unit.setdefault("encoding", {})["description"] = {"field": PROBE, "type": "nominal"}
-            self.fields[key] = (f"{name}_marks", fields)
-        self.vega = vl_convert.vegalite_to_vega(spec)
-        self.signals = {signal["name"]: signal for signal in self.vega.get("signals", [])}
-
-    def read(self, params: dict[str, Any] | None = None) -> dict[str, list[dict[str, Any]]]:
-        vega = copy.deepcopy(self.vega)
-        signals = {signal["name"]: signal for signal in vega.get("signals", [])}
-        for name, value in (params or {}).items():
-            assert name in signals and "value" in signals[name], f"no parameter {name!r}"
-            signals[name]["value"] = value
-        scenegraph = vl_convert.vega_to_scenegraph(vega)
-        result = {}
-        for key, (mark_name, fields) in self.fields.items():
-            items = _mark_items(scenegraph, mark_name, [])
-            result[key] = [
-                dict(zip(fields, map(_parse, item["description"].split(SEPARATOR)), strict=True))
-                for item in items
-            ]
-        return result
 
 
 def computed(
@@ -131,7 +47,7 @@ def computed(
     layer: int = 0,
 ) -> list[dict[str, Any]]:
     """Render ``spec`` and return ``fields`` of every mark drawn by ``view`` (one-off probe)."""
-    return BrowserProbe(spec, {"rows": (view, layer, fields)}).read(params)["rows"]
+    return ChartProbe(spec, {"rows": (view, layer, fields)}).read(params)["rows"]
 
 
 def close(browser: float | None, model: float) -> bool:
@@ -141,14 +57,6 @@ def close(browser: float | None, model: float) -> bool:
     if math.isinf(model) or math.isinf(browser):
         return browser == model
     return math.isclose(browser, model, rel_tol=1e-6, abs_tol=1e-9)
-
-
-def params_by_name(spec: dict) -> dict[str, dict]:
-    return {param["name"]: param for param in spec.get("params", [])}
-
-
-def bound_params(spec: dict) -> dict[str, dict]:
-    return {name: p for name, p in params_by_name(spec).items() if "bind" in p}
 
 
 def inline_rows(spec: dict) -> list[list[dict]]:
@@ -190,8 +98,8 @@ def _funnel_params(aidma_rates, aisas_rates, contacts):
     return values
 
 
-def funnel_probe(spec: dict) -> BrowserProbe:
-    return BrowserProbe(
+def funnel_probe(spec: dict) -> ChartProbe:
+    return ChartProbe(
         spec,
         {
             "aidma": ("funnel_aidma", 0, ["stage", "people", "step_rate"]),
@@ -367,8 +275,8 @@ SHOWN_METRICS = {
 }
 
 
-def campaign_probe(spec: dict) -> BrowserProbe:
-    return BrowserProbe(
+def campaign_probe(spec: dict) -> ChartProbe:
+    return ChartProbe(
         spec,
         {
             "table": ("campaign_table", 0, ["metric", "value"]),
@@ -610,7 +518,7 @@ def test_paid_vs_social_readout_shows_the_table_values_at_the_chosen_week(
 ):
     params = {"psv_view": view, "psv_week": 12}
     at_week = weekly[weekly["week"] == 12].set_index("channel")
-    probe = BrowserProbe(
+    probe = ChartProbe(
         weekly_spec,
         {
             "customers_points": ("psv_customers", 3, ["channel", "shown_customers"]),
@@ -632,7 +540,7 @@ def test_paid_vs_social_readout_shows_the_table_values_at_the_chosen_week(
 
 def test_paid_vs_social_does_not_rely_on_colour_alone(weekly_spec):
     spec = weekly_spec
-    panel = _find_view(spec, "psv_customers")
+    panel = find_view(spec, "psv_customers")
     line, points = panel["layer"][0], panel["layer"][1]
     assert line["encoding"]["strokeDash"]["field"] == "channel"
     assert points["encoding"]["shape"]["field"] == "channel"
@@ -766,8 +674,8 @@ CLV_FIELDS = [
 ]
 
 
-def clv_probe(spec: dict) -> BrowserProbe:
-    return BrowserProbe(
+def clv_probe(spec: dict) -> ChartProbe:
+    return ChartProbe(
         spec,
         {
             "terms": ("clv_terms", 0, CLV_FIELDS),
@@ -928,7 +836,7 @@ def test_attribution_chart_offers_every_model_and_shows_the_table(credit_table):
 )
 def test_attribution_chart_bars_follow_the_dropdown(credit_table, model, by_hand):
     spec = charts.attribution_chart(credit_table).to_dict()
-    probe = BrowserProbe(
+    probe = ChartProbe(
         spec,
         {
             "bars": ("attribution", 0, ["channel", "credit"]),

@@ -14,7 +14,6 @@ joined by a separator; JavaScript's number-to-text keeps full precision), uses i
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from typing import Any
@@ -23,7 +22,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
-import vl_convert
+from chart_probe import ChartProbe, find_view, params_by_name
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
@@ -38,8 +37,6 @@ from socialmarketing.charts.budget import (
 )
 
 SETTINGS = settings(max_examples=50, deadline=None)
-PROBE = "__probe"
-SEPARATOR = "\u241f"  # a character no chart text uses
 METHODS = ("optimal", "equal")
 MODEL_COLUMNS = (
     "spend",
@@ -55,75 +52,6 @@ ROW_FIELDS = ["channel"] + [f"{m}_{c}" for m in METHODS for c in MODEL_COLUMNS]
 # ---------------------------------------------------------------------------------------------
 # Reading the numbers Vega computes
 # ---------------------------------------------------------------------------------------------
-
-
-def _find_view(node: Any, name: str) -> dict | None:
-    if isinstance(node, dict):
-        if node.get("name") == name and ("mark" in node or "layer" in node):
-            return node
-        children = list(node.values())
-    elif isinstance(node, list):
-        children = node
-    else:
-        return None
-    for child in children:
-        found = _find_view(child, name)
-        if found is not None:
-            return found
-    return None
-
-
-def _mark_items(node: Any, name: str, found: list[dict]) -> list[dict]:
-    if isinstance(node, dict):
-        if node.get("role") == "mark" and node.get("name") == name:
-            found.extend(node["items"])
-        for child in node.values():
-            _mark_items(child, name, found)
-    elif isinstance(node, list):
-        for child in node:
-            _mark_items(child, name, found)
-    return found
-
-
-def _parse(text: str) -> float | str:
-    try:
-        return float(text)  # also reads "Infinity" and "-Infinity"
-    except ValueError:
-        return text
-
-
-class Probe:
-    """The fields of every mark some views draw, for any parameter values (one compile)."""
-
-    def __init__(self, spec: dict, probes: dict[str, tuple[str, int | None, list[str]]]) -> None:
-        spec = copy.deepcopy(spec)
-        self.fields = {}
-        for number, (key, (view, layer, fields)) in enumerate(probes.items()):
-            unit = _find_view(spec, view)
-            assert unit is not None, f"the chart has no view called {view!r}"
-            if layer is not None:
-                unit = unit["layer"][layer]
-            unit["name"] = f"{PROBE}{number}"
-            joined = f" + '{SEPARATOR}' + ".join(f"datum[{json.dumps(f)}]" for f in fields)
-            unit.setdefault("transform", []).append({"calculate": f"'' + {joined}", "as": PROBE})
-            unit.setdefault("encoding", {})["description"] = {"field": PROBE, "type": "nominal"}
-            self.fields[key] = (f"{PROBE}{number}_marks", fields)
-        self.vega = vl_convert.vegalite_to_vega(spec)
-
-    def read(self, params: dict[str, Any] | None = None) -> dict[str, list[dict[str, Any]]]:
-        vega = copy.deepcopy(self.vega)
-        signals = {signal["name"]: signal for signal in vega.get("signals", [])}
-        for name, value in (params or {}).items():
-            assert name in signals and "value" in signals[name], f"no parameter {name!r}"
-            signals[name]["value"] = value
-        scenegraph = vl_convert.vega_to_scenegraph(vega)
-        return {
-            key: [
-                dict(zip(fields, map(_parse, item["description"].split(SEPARATOR)), strict=True))
-                for item in _mark_items(scenegraph, mark, [])
-            ]
-            for key, (mark, fields) in self.fields.items()
-        }
 
 
 def close(browser: float | str, model: float, scale: float = 1.0) -> bool:
@@ -153,7 +81,7 @@ SUMMARY_FIELDS = [
 ]
 
 
-def budget_probe(spec: dict, drawing: bool = True) -> Probe:
+def budget_probe(spec: dict, drawing: bool = True) -> ChartProbe:
     """Probe the table and the summary, and (with ``drawing``) the curves, markers and bars.
 
     Without ``drawing`` the probe keeps only the table and summary views of the spec (with all
@@ -171,11 +99,11 @@ def budget_probe(spec: dict, drawing: bool = True) -> Probe:
         }
     else:
         spec = {**spec, "vconcat": spec["vconcat"][1:]}  # drop the curves and bars
-    return Probe(spec, probes)
+    return ChartProbe(spec, probes)
 
 
 def check_agrees(
-    probe: Probe,
+    probe: ChartProbe,
     channels: pd.DataFrame,
     budget: float,
     objective: str,
@@ -283,12 +211,8 @@ def default_spec() -> dict:
 
 
 @pytest.fixture(scope="module")
-def default_probe(default_spec) -> Probe:
+def default_probe(default_spec) -> ChartProbe:
     return budget_probe(default_spec, drawing=False)
-
-
-def params_by_name(spec: dict) -> dict[str, dict]:
-    return {param["name"]: param for param in spec.get("params", [])}
 
 
 def test_chart_has_title_description_and_labelled_inputs(default_spec):
@@ -329,7 +253,7 @@ def test_chart_without_sliders_has_fixed_values():
 
 
 def test_channels_are_drawn_in_the_given_order_without_relying_on_colour_alone(default_spec):
-    curves = _find_view(default_spec, "budget_curves")["layer"][0]["encoding"]
+    curves = find_view(default_spec, "budget_curves")["layer"][0]["encoding"]
     names = example_channels()["channel"].tolist()
     assert curves["color"]["scale"]["domain"] == names
     assert curves["strokeDash"]["scale"]["domain"] == names  # a dash pattern per channel

@@ -12,7 +12,6 @@ joined by a separator; JavaScript's number-to-text keeps full precision), uses i
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import pytest
-import vl_convert
+from chart_probe import ChartProbe, bound_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -35,8 +34,6 @@ from socialmarketing.charts.targeting import (
 )
 
 SETTINGS = settings(max_examples=50, deadline=None)
-PROBE = "__probe"
-SEPARATOR = "\u241f"  # a character no chart text uses
 TABLE_METRICS = [
     "cpm",
     "impressions",
@@ -58,75 +55,6 @@ TABLE_METRICS = [
 # ---------------------------------------------------------------------------------------------
 
 
-def _find_view(node: Any, name: str) -> dict | None:
-    if isinstance(node, dict):
-        if node.get("name") == name and ("mark" in node or "layer" in node):
-            return node
-        children = list(node.values())
-    elif isinstance(node, list):
-        children = node
-    else:
-        return None
-    for child in children:
-        found = _find_view(child, name)
-        if found is not None:
-            return found
-    return None
-
-
-def _mark_items(node: Any, name: str, found: list[dict]) -> list[dict]:
-    if isinstance(node, dict):
-        if node.get("role") == "mark" and node.get("name") == name:
-            found.extend(node["items"])
-        for child in node.values():
-            _mark_items(child, name, found)
-    elif isinstance(node, list):
-        for child in node:
-            _mark_items(child, name, found)
-    return found
-
-
-def _parse(text: str) -> float | str:
-    try:
-        return float(text)  # also reads "Infinity"
-    except ValueError:
-        return text
-
-
-class Probe:
-    """The fields of every mark some views draw, for any slider values (one compile)."""
-
-    def __init__(self, spec: dict, probes: dict[str, tuple[str, int | None, list[str]]]) -> None:
-        spec = copy.deepcopy(spec)
-        self.fields = {}
-        for number, (key, (view, layer, fields)) in enumerate(probes.items()):
-            unit = _find_view(spec, view)
-            assert unit is not None, f"the chart has no view called {view!r}"
-            if layer is not None:
-                unit = unit["layer"][layer]
-            unit["name"] = f"{PROBE}{number}"
-            joined = f" + '{SEPARATOR}' + ".join(f"datum[{json.dumps(f)}]" for f in fields)
-            unit.setdefault("transform", []).append({"calculate": f"'' + {joined}", "as": PROBE})
-            unit.setdefault("encoding", {})["description"] = {"field": PROBE, "type": "nominal"}
-            self.fields[key] = (f"{PROBE}{number}_marks", fields)
-        self.vega = vl_convert.vegalite_to_vega(spec)
-
-    def read(self, params: dict[str, Any] | None = None) -> dict[str, list[dict[str, Any]]]:
-        vega = copy.deepcopy(self.vega)
-        signals = {signal["name"]: signal for signal in vega.get("signals", [])}
-        for name, value in (params or {}).items():
-            assert name in signals and "value" in signals[name], f"no parameter {name!r}"
-            signals[name]["value"] = value
-        scenegraph = vl_convert.vega_to_scenegraph(vega)
-        return {
-            key: [
-                dict(zip(fields, map(_parse, item["description"].split(SEPARATOR)), strict=True))
-                for item in _mark_items(scenegraph, mark, [])
-            ]
-            for key, (mark, fields) in self.fields.items()
-        }
-
-
 def close(browser: float | str, model: float) -> bool:
     """Equal to within 1e-6 relative (both infinite counts as equal)."""
     if isinstance(browser, str):
@@ -136,8 +64,8 @@ def close(browser: float | str, model: float) -> bool:
     return math.isclose(browser, model, rel_tol=1e-6, abs_tol=1e-9)
 
 
-def targeting_probe(spec: dict) -> Probe:
-    return Probe(
+def targeting_probe(spec: dict) -> ChartProbe:
+    return ChartProbe(
         spec,
         {
             "impressions": ("targeting_impressions", None, ["option", "part", "value"]),
@@ -153,7 +81,7 @@ def targeting_probe(spec: dict) -> Probe:
     )
 
 
-def check_agrees(probe: Probe, inputs: dict[str, Any]) -> None:
+def check_agrees(probe: ChartProbe, inputs: dict[str, Any]) -> None:
     """The browser's numbers equal compare_targeting's for these slider values."""
     seen = probe.read({TARGETING_PARAMS[name]: value for name, value in inputs.items()})
     model = targeting.compare_targeting(**inputs)
@@ -194,17 +122,13 @@ def default_spec() -> dict:
 
 
 @pytest.fixture(scope="module")
-def default_probe(default_spec) -> Probe:
+def default_probe(default_spec) -> ChartProbe:
     return targeting_probe(default_spec)
 
 
 # ---------------------------------------------------------------------------------------------
 # The spec: title, description, sliders
 # ---------------------------------------------------------------------------------------------
-
-
-def bound_params(spec: dict) -> dict[str, dict]:
-    return {p["name"]: p for p in spec.get("params", []) if "bind" in p}
 
 
 def test_chart_has_title_description_and_labelled_sliders(default_spec):
@@ -347,7 +271,7 @@ def test_poisson_tail_expression_equals_scipy():
         .mark_point()
         .encode(x="f:Q", y="k:Q")
     )
-    rows = Probe(chart.to_dict(), {"rows": ("tail", None, ["f", "k", "tail"])}).read()["rows"]
+    rows = ChartProbe(chart.to_dict(), {"rows": ("tail", None, ["f", "k", "tail"])}).read()["rows"]
     assert len(rows) == len(grid)
     for row in rows:
         expected = stats.poisson.sf(row["k"] - 1, row["f"])  # P(X >= k)

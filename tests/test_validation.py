@@ -66,3 +66,14 @@ def test_columns_names_table_and_missing_columns():
         v.check_columns("orders", frame, ["order_id", "order_time"])
     with pytest.raises(ValueError, match="missing columns 'a', 'b'"):
         v.check_columns("orders", frame, ["a", "b"])
+
+
+def test_check_table_returns_a_good_table_and_names_each_problem():
+    frame = pd.DataFrame({"order_id": [1], "revenue": [9.5]})
+    assert v.check_table("orders", frame, ["order_id"]) is frame
+    with pytest.raises(ValueError, match=r"orders must be a pandas DataFrame \(load it with "):
+        v.check_table("orders", [1, 2], ["order_id"])
+    with pytest.raises(ValueError, match="order_time"):
+        v.check_table("orders", frame, ["order_id", "order_time"])
+    with pytest.raises(ValueError, match="orders table is empty"):
+        v.check_table("orders", frame.iloc[0:0], ["order_id"])

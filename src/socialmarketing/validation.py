@@ -25,6 +25,7 @@ __all__ = [
     "check_positive",
     "check_rate",
     "check_rates",
+    "check_table",
 ]
 
 
@@ -97,3 +98,21 @@ def check_columns(table: str, frame: pd.DataFrame, columns: Iterable[str]) -> No
         plural = "s" if len(missing) > 1 else ""
         present = ", ".join(map(str, have))
         raise ValueError(f"{table} table is missing column{plural} {listed} (it has: {present})")
+
+
+def check_table(name: str, table: object, columns: Iterable[str]) -> pd.DataFrame:
+    """``table`` if it is a non-empty DataFrame with ``columns``; a clear ValueError otherwise.
+
+    ``name`` is the table's name in the sample data (the message says how to load it).
+    """
+    import pandas as pd  # only here: the other checks do not need pandas loaded
+
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(
+            f"{name} must be a pandas DataFrame (load it with data.load({name!r})), "
+            f"got {type(table).__name__}"
+        )
+    check_columns(name, table, columns)
+    if len(table) == 0:
+        raise ValueError(f"{name} table is empty: it needs at least one row")
+    return table

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from socialmarketing import costs
-from socialmarketing.validation import check_choice, check_columns, check_positive
+from socialmarketing.validation import check_choice, check_positive, check_table
 
 __all__ = [
     "CHANNEL_GROUPS",
@@ -48,21 +48,8 @@ CHANNEL_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _require_table(name: str, table: object, columns: tuple[str, ...]) -> pd.DataFrame:
-    """``table`` if it is a non-empty DataFrame with ``columns``; a clear ValueError otherwise."""
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (load it with data.load({name!r})), "
-            f"got {type(table).__name__}"
-        )
-    check_columns(name, table, columns)
-    if len(table) == 0:
-        raise ValueError(f"{name} table is empty: it needs at least one row")
-    return table
-
-
 def _channel_spend(channel_spend: object) -> pd.DataFrame:
-    return _require_table("channel_spend", channel_spend, ("week", "channel", *SPEND_COLUMNS))
+    return check_table("channel_spend", channel_spend, ("week", "channel", *SPEND_COLUMNS))
 
 
 def _with_text_index(data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
@@ -155,7 +142,7 @@ def weekly_cpc_growth(channel_spend: pd.DataFrame, channel: str = "paid_search")
 
 
 def _orders(orders: object) -> pd.DataFrame:
-    return _require_table("orders", orders, ("channel", "revenue", "margin"))
+    return check_table("orders", orders, ("channel", "revenue", "margin"))
 
 
 def channel_roas(

@@ -22,7 +22,7 @@ import pandas as pd
 
 from socialmarketing import relationship
 from socialmarketing.data.parameters import SEASON_START, SEASON_WEEKS
-from socialmarketing.validation import check_columns, check_nonnegative
+from socialmarketing.validation import check_nonnegative, check_table
 
 __all__ = [
     "BRAND_KINDS",
@@ -46,19 +46,6 @@ BRAND_KINDS = ("official", "staff")
 WEEKLY_DISCOUNT_RATE = 1.10 ** (1 / 52) - 1
 
 
-def _require_table(name: str, table: object, columns: list[str]) -> pd.DataFrame:
-    """``table`` if it is a DataFrame with ``columns``; a clear ValueError otherwise."""
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (load it with data.load({name!r})), "
-            f"got {type(table).__name__}"
-        )
-    check_columns(name, table, columns)
-    if len(table) == 0:
-        raise ValueError(f"{name} table is empty: it needs at least one row")
-    return table
-
-
 def season_week(times: pd.Series) -> pd.Series:
     """The week of the season (a whole number, 1 = the week from Monday 2 March 2026) of each time.
 
@@ -80,8 +67,8 @@ def club_weekly_retention(orders: pd.DataFrame, accounts: pd.DataFrame) -> pd.Se
     estimate of :func:`socialmarketing.relationship.estimate_retention_by_group`. A share
     between 0 and 1 per week.
     """
-    _require_table("orders", orders, ["customer_id", "order_time"])
-    _require_table("accounts", accounts, ["account_id", "club_member"])
+    check_table("orders", orders, ["customer_id", "order_time"])
+    check_table("accounts", accounts, ["account_id", "club_member"])
     table = relationship.estimate_retention_by_group(orders, accounts, group="club_member")
     return table.set_index("club_member")["retention"].rename("weekly_retention")
 
@@ -95,7 +82,7 @@ def first_week_retention_by_cohort(orders: pd.DataFrame) -> pd.Series:
     the week right after it. Under the geometric retention model every value estimates the
     same weekly retention rate.
     """
-    _require_table("orders", orders, ["customer_id", "order_time"])
+    check_table("orders", orders, ["customer_id", "order_time"])
     weeks = pd.DataFrame(
         {"customer_id": orders["customer_id"], "week": season_week(orders["order_time"])}
     ).drop_duplicates()
@@ -121,11 +108,11 @@ def fan_comments_on_brand_posts(
     post), ``answered_by_author`` (True if the post's author replied to it) and
     ``answered_by_fan`` (True if another fan replied to it).
     """
-    _require_table(
+    check_table(
         "comments", comments, ["comment_id", "post_id", "account_id", "reply_to_comment_id"]
     )
-    _require_table("posts", posts, ["post_id", "account_id"])
-    _require_table("accounts", accounts, ["account_id", "kind"])
+    check_table("posts", posts, ["post_id", "account_id"])
+    check_table("accounts", accounts, ["account_id", "kind"])
     kind = accounts.set_index("account_id")["kind"].astype(str)
     table = comments[["comment_id", "post_id", "account_id", "reply_to_comment_id"]].copy()
     table["writer_kind"] = table["account_id"].map(kind)
@@ -182,8 +169,8 @@ def margin_per_active_week(orders: pd.DataFrame, accounts: pd.DataFrame) -> pd.S
     Total margin of the group's orders divided by the number of (customer, week) pairs with at
     least one order: the ``m`` of the lifetime value formula.
     """
-    _require_table("orders", orders, ["customer_id", "order_time", "revenue", "margin"])
-    _require_table("accounts", accounts, ["account_id", "club_member"])
+    check_table("orders", orders, ["customer_id", "order_time", "revenue", "margin"])
+    check_table("accounts", accounts, ["account_id", "club_member"])
     table = relationship.compare_groups(orders, accounts, group="club_member")
     return table.set_index("club_member")["margin_per_active_period"].rename(
         "margin_per_active_week"
@@ -219,7 +206,7 @@ def cost_per_new_customer(channel_spend: pd.DataFrame) -> pd.Series:
     ``conversions`` in ``channel_spend`` are the first orders whose last touch was the channel
     (last-click credit). A channel that spent money and won nobody gets ``inf``.
     """
-    _require_table("channel_spend", channel_spend, ["channel", "spend", "conversions"])
+    check_table("channel_spend", channel_spend, ["channel", "spend", "conversions"])
     totals = channel_spend.groupby("channel", observed=True)[["spend", "conversions"]].sum()
     cost = totals["spend"] / totals["conversions"]
     return cost.rename("cost_per_new_customer")

@@ -44,6 +44,7 @@ from socialmarketing.validation import (
     check_nonnegative,
     check_positive,
     check_rate,
+    check_table,
 )
 
 __all__ = [
@@ -81,19 +82,6 @@ _ALL_STAGES = tuple(dict.fromkeys([*funnel.AIDMA_STAGES[:4], *funnel.AISAS_STAGE
 SEGMENT_COLUMNS = ("city_tier", "age_band", "income_band", "platform", "city", "club_member")
 
 
-def _require_table(name: str, table: object, columns: Sequence[str]) -> pd.DataFrame:
-    """``table`` if it is a non-empty DataFrame with ``columns``; a clear ValueError otherwise."""
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (load it with data.load({name!r})), "
-            f"got {type(table).__name__}"
-        )
-    check_columns(name, table, columns)
-    if len(table) == 0:
-        raise ValueError(f"{name} table is empty: it needs at least one row")
-    return table
-
-
 def _check_segment(by: object) -> str:
     """``by`` if it names a segment column of the accounts table."""
     if by not in SEGMENT_COLUMNS:
@@ -110,7 +98,7 @@ def _check_segment(by: object) -> str:
 def ordinary_users(accounts: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``accounts`` whose kind is ``"user"``: the public, without the brand's own
     accounts, KOLs and media. A copy, so adding columns to it leaves ``accounts`` alone."""
-    _require_table("accounts", accounts, ["account_id", "kind"])
+    check_table("accounts", accounts, ["account_id", "kind"])
     users = accounts[accounts["kind"] == "user"].copy()
     if users.empty:
         raise ValueError("accounts has no row of kind 'user': there are no ordinary users")
@@ -152,7 +140,7 @@ def engagements_per_user_by(
     users = ordinary_users(accounts)
     check_columns("accounts", users, [by])
     actions = [
-        _require_table(name, table, ["account_id"])["account_id"]
+        check_table(name, table, ["account_id"])["account_id"]
         for name, table in (("likes", likes), ("comments", comments), ("reposts", reposts))
     ]
     per_account = pd.concat(actions).value_counts()
@@ -185,7 +173,7 @@ def channel_cpm(channel_spend: pd.DataFrame, channel: str = "display") -> float:
     The channel's spend over all weeks divided by its impressions over all weeks, times 1,000
     (:func:`socialmarketing.costs.cpm`).
     """
-    _require_table("channel_spend", channel_spend, ["channel", "spend", "impressions"])
+    check_table("channel_spend", channel_spend, ["channel", "spend", "impressions"])
     rows = channel_spend[channel_spend["channel"] == channel]
     if rows.empty:
         raise ValueError(f"channel_spend has no row for channel {channel!r}")
@@ -254,8 +242,8 @@ def reposts_per_post(posts: pd.DataFrame, reposts: pd.DataFrame) -> pd.Series:
     Indexed by ``post_id`` in the order of ``posts``. Every repost in a cascade counts, at any
     depth, because ``reposts.post_id`` always names the original post.
     """
-    _require_table("posts", posts, ["post_id"])
-    _require_table("reposts", reposts, ["post_id"])
+    check_table("posts", posts, ["post_id"])
+    check_table("reposts", reposts, ["post_id"])
     counts = reposts["post_id"].value_counts()
     per_post = posts["post_id"].map(counts).fillna(0).astype("int64")
     per_post.index = pd.Index(posts["post_id"], name="post_id")
@@ -270,7 +258,7 @@ def mean_reposts_by(posts: pd.DataFrame, reposts: pd.DataFrame, by: str = "post_
 
     Example: three giveaways with 10, 2 and 0 reposts give 12 / 3 = 4 reposts per giveaway.
     """
-    _require_table("posts", posts, ["post_id", by])
+    check_table("posts", posts, ["post_id", by])
     counts = reposts_per_post(posts, reposts).to_numpy()
     table = pd.DataFrame({"group": posts[by].to_numpy(), "reposts": counts})
     mean = table.groupby("group", observed=True)["reposts"].mean()
@@ -284,8 +272,8 @@ def cascade_depth(posts: pd.DataFrame, reposts: pd.DataFrame) -> pd.Series:
     Depth 1 means only followers of the author reposted; depth 2 means somebody reposted a
     repost; and so on. Indexed by ``post_id`` in the order of ``posts`` (whole numbers).
     """
-    _require_table("posts", posts, ["post_id"])
-    _require_table("reposts", reposts, ["post_id", "depth"])
+    check_table("posts", posts, ["post_id"])
+    check_table("reposts", reposts, ["post_id", "depth"])
     deepest = reposts.groupby("post_id")["depth"].max()
     depth = posts["post_id"].map(deepest).fillna(0).astype("int64")
     depth.index = pd.Index(posts["post_id"], name="post_id")
@@ -314,9 +302,9 @@ def post_exposures(posts: pd.DataFrame, reposts: pd.DataFrame, accounts: pd.Data
     Example: an author with 400 followers and two reposters with 30 and 0 followers give
     400 + 30 + 0 = 430 exposures.
     """
-    _require_table("posts", posts, ["post_id", "account_id"])
-    _require_table("reposts", reposts, ["post_id", "account_id"])
-    _require_table("accounts", accounts, ["account_id", "followers"])
+    check_table("posts", posts, ["post_id", "account_id"])
+    check_table("reposts", reposts, ["post_id", "account_id"])
+    check_table("accounts", accounts, ["account_id", "followers"])
     followers = accounts.set_index("account_id")["followers"]
     author = posts["account_id"].map(followers)
     by_reposters = reposts["account_id"].map(followers).groupby(reposts["post_id"]).sum()
@@ -341,7 +329,7 @@ def repost_probability_by(
     Example: a post with 430 exposures and 2 reposts and a post with 70 exposures and 3
     reposts give p = (2 + 3) / (430 + 70) = 0.01.
     """
-    _require_table("posts", posts, ["post_id", by])
+    check_table("posts", posts, ["post_id", by])
     table = pd.DataFrame(
         {
             "group": posts[by].to_numpy(),
@@ -370,7 +358,7 @@ def funnel_stage_counts(funnel_events: pd.DataFrame) -> pd.DataFrame:
     number of accounts that reached it; a count).
     """
     columns = ["account_id", "funnel", "stage", "stage_number"]
-    _require_table("funnel_events", funnel_events, columns)
+    check_table("funnel_events", funnel_events, columns)
     grouped = funnel_events.groupby(["funnel", "stage_number"], observed=True)
     table = grouped.agg(stage=("stage", "first"), people=("account_id", "nunique"))
     table["stage"] = table["stage"].astype(str)
@@ -380,7 +368,7 @@ def funnel_stage_counts(funnel_events: pd.DataFrame) -> pd.DataFrame:
 def people_at_stage(funnel_events: pd.DataFrame, funnel_name: str, stage: str) -> int:
     """Number of accounts of the funnel ``funnel_name`` ("AIDMA" or "AISAS") that reached the
     stage named ``stage`` (e.g. "Action"); a count, 0 if nobody did."""
-    _require_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
+    check_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
     funnel_name = check_choice("funnel_name", funnel_name, ("AIDMA", "AISAS"))
     stage = check_choice("stage", stage, _ALL_STAGES)
     rows = funnel_events[
@@ -395,7 +383,7 @@ def attention_to_action(funnel_events: pd.DataFrame) -> pd.Series:
     People at the Action stage divided by people at the Attention stage: a share between 0 and
     1, the product of the funnel's step rates up to Action.
     """
-    _require_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
+    check_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
     shares = {}
     for name in ("AIDMA", "AISAS"):
         attention = people_at_stage(funnel_events, name, "Attention")
@@ -409,7 +397,7 @@ def attention_to_action(funnel_events: pd.DataFrame) -> pd.Series:
 
 def share_rate(funnel_events: pd.DataFrame) -> float:
     """Share of the AISAS buyers (Action stage) who went on to share (Share stage), 0 to 1."""
-    _require_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
+    check_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
     buyers = people_at_stage(funnel_events, "AISAS", "Action")
     if buyers == 0:
         raise ValueError("funnel_events has nobody at the Action stage of AISAS")
@@ -422,8 +410,8 @@ def followers_per_sharer(funnel_events: pd.DataFrame, accounts: pd.DataFrame) ->
     Each share is seen by the sharer's followers, so this is the contacts per share of the
     viral coefficient (accounts, 0 or more).
     """
-    _require_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
-    _require_table("accounts", accounts, ["account_id", "followers"])
+    check_table("funnel_events", funnel_events, ["account_id", "funnel", "stage"])
+    check_table("accounts", accounts, ["account_id", "followers"])
     is_share = (funnel_events["funnel"] == "AISAS") & (funnel_events["stage"] == "Share")
     sharers = funnel_events.loc[is_share, "account_id"].unique()
     if len(sharers) == 0:

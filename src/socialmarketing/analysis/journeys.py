@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from socialmarketing import integrated
-from socialmarketing.validation import check_choice, check_columns
+from socialmarketing.validation import check_choice, check_table
 
 __all__ = [
     "CREDIT_MODELS",
@@ -45,19 +45,6 @@ CREDIT_MODELS = integrated.ALL_MODELS
 _OFFICIAL, _STAFF = "microblog_official", "microblog_staff"
 
 
-def _require_table(name: str, table: object, columns: list[str]) -> pd.DataFrame:
-    """``table`` if it is a DataFrame with ``columns``; a clear ValueError otherwise."""
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (load it with data.load({name!r})), "
-            f"got {type(table).__name__}"
-        )
-    check_columns(name, table, columns)
-    if len(table) == 0:
-        raise ValueError(f"{name} table is empty: it needs at least one row")
-    return table
-
-
 def journey_voices(touchpoints: pd.DataFrame) -> pd.DataFrame:
     """One row per journey: its id, whether it converted, and which microblog voices it touched.
 
@@ -65,7 +52,7 @@ def journey_voices(touchpoints: pd.DataFrame) -> pd.DataFrame:
     any touch was on the channel ``microblog_official`` / ``microblog_staff``) and ``voice``,
     one of :data:`VOICES`.
     """
-    _require_table("touchpoints", touchpoints, ["journey_id", "channel", "converted"])
+    check_table("touchpoints", touchpoints, ["journey_id", "channel", "converted"])
     touched = touchpoints.assign(
         official=touchpoints["channel"] == _OFFICIAL,
         staff=touchpoints["channel"] == _STAFF,
@@ -103,7 +90,7 @@ def voice_synergy(touchpoints: pd.DataFrame) -> float:
     journeys touching both voices convert than adding up the lift of each voice alone would
     predict. Computed with :func:`socialmarketing.integrated.synergy`.
     """
-    _require_table("touchpoints", touchpoints, ["journey_id", "channel", "converted"])
+    check_table("touchpoints", touchpoints, ["journey_id", "channel", "converted"])
     table = integrated.journey_table(touchpoints)
     result = integrated.synergy(
         table, "converted", official_column=_OFFICIAL, staff_column=_STAFF
@@ -117,8 +104,8 @@ def clicks_per_link_post_by_target(posts: pd.DataFrame, link_clicks: pd.DataFram
     Indexed by :data:`LINK_TARGETS`. Every post with ``has_link`` True counts, also those
     whose link nobody clicked (0 clicks).
     """
-    _require_table("posts", posts, ["post_id", "has_link", "link_target"])
-    _require_table("link_clicks", link_clicks, ["click_id", "post_id"])
+    check_table("posts", posts, ["post_id", "has_link", "link_target"])
+    check_table("link_clicks", link_clicks, ["click_id", "post_id"])
     clicks = link_clicks["post_id"].value_counts()
     with_link = posts[posts["has_link"]].copy()
     with_link["clicks"] = with_link["post_id"].map(clicks).fillna(0)
@@ -135,7 +122,7 @@ def last_click_credit(orders: pd.DataFrame) -> pd.Series:
     Only new customers' first orders (``is_first_order``) count, the conversions of the
     customer journeys; channels without any first order are left out.
     """
-    _require_table("orders", orders, ["order_id", "channel", "is_first_order"])
+    check_table("orders", orders, ["order_id", "channel", "is_first_order"])
     first = orders[orders["is_first_order"]]
     counts = first["channel"].astype(str).value_counts().sort_index()
     counts.index.name = "channel"
@@ -151,7 +138,7 @@ def attribution_credit(touchpoints: pd.DataFrame, model: str) -> pd.Series:
     converted journeys.
     """
     model = check_choice("model", model, CREDIT_MODELS)
-    _require_table("touchpoints", touchpoints, ["journey_id", "channel", "converted"])
+    check_table("touchpoints", touchpoints, ["journey_id", "channel", "converted"])
     table = integrated.compare_attribution(touchpoints, [model])
     credit = table.set_index("channel")["conversions"]
     credit.index = credit.index.astype(str)

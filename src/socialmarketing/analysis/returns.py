@@ -27,7 +27,7 @@ import pandas as pd
 
 from socialmarketing import costs
 from socialmarketing.analysis.customers import season_week
-from socialmarketing.validation import check_choice, check_columns, check_nonnegative
+from socialmarketing.validation import check_choice, check_nonnegative, check_table
 
 __all__ = [
     "budget_split",
@@ -46,22 +46,9 @@ __all__ = [
 _POP_UP_CAMPAIGN = 4
 
 
-def _require_table(name: str, table: object, columns: list[str]) -> pd.DataFrame:
-    """``table`` if it is a DataFrame with ``columns``; a clear ValueError otherwise."""
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (load it with data.load({name!r})), "
-            f"got {type(table).__name__}"
-        )
-    check_columns(name, table, columns)
-    if len(table) == 0:
-        raise ValueError(f"{name} table is empty: it needs at least one row")
-    return table
-
-
 def spend_by_cost_kind(channel_spend: pd.DataFrame) -> pd.Series:
     """Money spent over the season (yuan) for each kind of cost (``cost_kind``)."""
-    _require_table("channel_spend", channel_spend, ["cost_kind", "spend"])
+    check_table("channel_spend", channel_spend, ["cost_kind", "spend"])
     spend = channel_spend.groupby("cost_kind", observed=True)["spend"].sum()
     spend.index = spend.index.astype(str)
     return spend.rename("spend")
@@ -76,8 +63,8 @@ def last_click_returns(orders: pd.DataFrame, channel_spend: pd.DataFrame) -> pd.
     :func:`socialmarketing.costs.roas`) and ``roi`` ((margin - spend) / spend, the profit per
     yuan spent, from :func:`socialmarketing.costs.roi` applied to the margin).
     """
-    _require_table("orders", orders, ["order_id", "channel", "revenue", "margin"])
-    _require_table("channel_spend", channel_spend, ["channel", "spend"])
+    check_table("orders", orders, ["order_id", "channel", "revenue", "margin"])
+    check_table("channel_spend", channel_spend, ["channel", "spend"])
     spend = channel_spend.groupby("channel", observed=True)["spend"].sum()
     spend.index = spend.index.astype(str)
     credited = orders.assign(channel=orders["channel"].astype(str)).groupby("channel")
@@ -121,11 +108,11 @@ def campaign_returns(
     ``tracked_orders`` (count), ``tracked_margin`` (yuan) and ``roi``, (tracked margin -
     budget) / budget: the return if the tracked orders were all the campaign brought.
     """
-    _require_table("orders", orders, ["order_id", "session_id", "channel", "margin"])
-    _require_table("sessions", sessions, ["session_id", "click_id"])
-    _require_table("link_clicks", link_clicks, ["click_id", "post_id"])
-    _require_table("posts", posts, ["post_id", "campaign_id"])
-    _require_table("campaigns", campaigns, ["campaign_id", "budget"])
+    check_table("orders", orders, ["order_id", "session_id", "channel", "margin"])
+    check_table("sessions", sessions, ["session_id", "click_id"])
+    check_table("link_clicks", link_clicks, ["click_id", "post_id"])
+    check_table("posts", posts, ["post_id", "campaign_id"])
+    check_table("campaigns", campaigns, ["campaign_id", "budget"])
     click_of_session = sessions.set_index("session_id")["click_id"]
     post_of_click = link_clicks.set_index("click_id")["post_id"]
     campaign_of_post = posts.set_index("post_id")["campaign_id"]
@@ -167,8 +154,8 @@ def paid_search_weekly(
     (yuan, of those orders) and ``profit`` (margin - spend, yuan).
     """
     channel = check_choice("channel", channel, ("paid_search", "display", "email"))
-    _require_table("orders", orders, ["order_time", "channel", "margin"])
-    _require_table("channel_spend", channel_spend, ["week", "channel", "spend", "clicks"])
+    check_table("orders", orders, ["order_time", "channel", "margin"])
+    check_table("channel_spend", channel_spend, ["week", "channel", "spend", "clicks"])
     rows = channel_spend[channel_spend["channel"] == channel]
     if len(rows) == 0:
         raise ValueError(f"channel_spend has no row for {channel}")
@@ -192,8 +179,8 @@ def paid_search_break_even_cpc(
     (yuan) and their margin as a share of revenue.
     """
     channel = check_choice("channel", channel, ("paid_search", "display", "email"))
-    _require_table("orders", orders, ["channel", "revenue", "margin"])
-    _require_table("channel_spend", channel_spend, ["channel", "clicks", "conversions"])
+    check_table("orders", orders, ["channel", "revenue", "margin"])
+    check_table("channel_spend", channel_spend, ["channel", "clicks", "conversions"])
     rows = channel_spend[channel_spend["channel"] == channel]
     conversion_rate = costs.cvr(int(rows["conversions"].sum()), int(rows["clicks"].sum()))
     credited = orders[orders["channel"] == channel]
@@ -220,7 +207,7 @@ def response_curves_from_season(
     one-off pop-up), with columns ``channel``, ``max_conversions`` (new customers) and
     ``saturation`` (yuan): the ``channels`` table of :func:`socialmarketing.costs.allocate_budget`.
     """
-    _require_table("channel_spend", channel_spend, ["channel", "spend", "conversions"])
+    check_table("channel_spend", channel_spend, ["channel", "spend", "conversions"])
     totals = channel_spend.groupby("channel", observed=True)[["spend", "conversions"]].sum()
     totals.index = totals.index.astype(str)
     totals = totals.drop(index=[name for name in exclude if name in totals.index])
@@ -244,7 +231,7 @@ def budget_split(response_curves: pd.DataFrame, budget: float) -> pd.DataFrame:
     new customers).
     """
     budget = check_nonnegative("budget", budget)
-    _require_table("response_curves", response_curves, ["channel", "max_conversions", "saturation"])
+    check_table("response_curves", response_curves, ["channel", "max_conversions", "saturation"])
     optimal = costs.allocate_budget(budget, response_curves, method="optimal")
     equal = costs.allocate_budget(budget, response_curves, method="equal")
     return pd.DataFrame(

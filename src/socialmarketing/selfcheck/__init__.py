@@ -32,6 +32,7 @@ __all__ = [
     "CheckFailed",
     "check",
     "expect",
+    "expect_answers",
     "expect_close",
     "expect_columns",
     "expect_frame",
@@ -226,3 +227,21 @@ def expect_frame(
     if rows is not None:
         expect(len(frame) == rows, f"{name} should have {rows} rows, it has {len(frame)}.")
     return frame
+
+
+def expect_answers(answer: Any, grade_id: str, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The answers of a part that has several, passed to ``check`` together as a tuple in the
+    order of ``names``; explains a wrong call and an answer still left as ``...``."""
+    call = f"check({grade_id!r}, ({', '.join(names)}))"
+    expect(
+        isinstance(answer, tuple) and len(answer) == len(names),
+        f"{grade_id} checks {len(names)} answers together ({', '.join(names)}): run the test "
+        f"cell as it is, {call}.",
+    )
+    for name, value in zip(names, answer, strict=True):
+        expect(
+            value is not ...,
+            f"{name}: the answer is still `...`. Replace the `...` (and the "
+            "`raise NotImplementedError()` line) with your code, run that cell, then this one.",
+        )
+    return answer

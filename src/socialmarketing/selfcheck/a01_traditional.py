@@ -15,6 +15,7 @@ from socialmarketing.costs import campaign_outcome
 from socialmarketing.selfcheck import (
     CheckFailed,
     expect,
+    expect_answers,
     expect_close,
     expect_number,
     expect_series,
@@ -49,24 +50,6 @@ CLICKED_CHANNELS = ALL_CHANNELS[:-1]
 
 #: The rows of the Series that costs.campaign_outcome returns.
 OUTCOME_ROWS = tuple(campaign_outcome(1000, 2, 0.01, 0.03, 150, 0.4).index)
-
-
-def _answers_of(answer: Any, grade_id: str, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The answers of a part that has several, passed to ``check`` together as a tuple in the
-    order of ``names``; explains a wrong call and an answer still left as ``...``."""
-    call = f"check({grade_id!r}, ({', '.join(names)}))"
-    expect(
-        isinstance(answer, tuple) and len(answer) == len(names),
-        f"{grade_id} checks {len(names)} answers together ({', '.join(names)}): run the test "
-        f"cell as it is, {call}.",
-    )
-    for name, value in zip(names, answer, strict=True):
-        expect(
-            value is not ...,
-            f"{name}: the answer is still `...`. Replace the `...` (and the "
-            "`raise NotImplementedError()` line) with your code, run that cell, then this one.",
-        )
-    return answer
 
 
 def _indexed_by(answer: Any, name: str, labels: tuple[str, ...], what: str) -> None:
@@ -273,7 +256,7 @@ def _check_paid_search_next_week(answer: Any) -> None:
 @register("paid_search_roas_and_next_week")
 def check_paid_search_roas_and_next_week(answer: Any) -> None:
     """Part 7, two answers checked together: ``(paid_search_roas, paid_search_next_week)``."""
-    roas, next_week = _answers_of(
+    roas, next_week = expect_answers(
         answer, "paid_search_roas_and_next_week", ("paid_search_roas", "paid_search_next_week")
     )
     _check_paid_search_roas(roas)

@@ -10,7 +10,14 @@ from typing import Any
 
 import pandas as pd
 
-from socialmarketing.selfcheck import CheckFailed, expect, expect_number, expect_series, register
+from socialmarketing.selfcheck import (
+    CheckFailed,
+    expect,
+    expect_answers,
+    expect_number,
+    expect_series,
+    register,
+)
 
 __all__ = [
     "check_author_reply_share",
@@ -35,24 +42,6 @@ SPEND_CHANNELS = (
 
 #: The smallest margin (yuan) of one case: a pop-up case sells for 49.00 and costs 33.50.
 SMALLEST_CASE_MARGIN = 49.00 - 33.50
-
-
-def _answers_of(answer: Any, grade_id: str, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The answers of a part that has several, passed to ``check`` together as a tuple in the
-    order of ``names``; explains a wrong call and an answer still left as ``...``."""
-    call = f"check({grade_id!r}, ({', '.join(names)}))"
-    expect(
-        isinstance(answer, tuple) and len(answer) == len(names),
-        f"{grade_id} checks {len(names)} answers together ({', '.join(names)}): run the test "
-        f"cell as it is, {call}.",
-    )
-    for name, value in zip(names, answer, strict=True):
-        expect(
-            value is not ...,
-            f"{name}: the answer is still `...`. Replace the `...` (and the "
-            "`raise NotImplementedError()` line) with your code, run that cell, then this one.",
-        )
-    return answer
 
 
 def _share_not_percent(answer: Any, name: str) -> float:
@@ -172,7 +161,7 @@ def _check_clv_by_club(answer: Any) -> None:
 @register("margin_and_clv_by_club")
 def check_margin_and_clv_by_club(answer: Any) -> None:
     """Part 6, two answers checked together: ``(margin_per_active_week, clv_by_club)``."""
-    margin, clv = _answers_of(
+    margin, clv = expect_answers(
         answer, "margin_and_clv_by_club", ("margin_per_active_week", "clv_by_club")
     )
     _check_margin_per_active_week(margin)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from socialmarketing import data
-from socialmarketing.selfcheck import expect, expect_number, expect_series, register
+from socialmarketing.selfcheck import expect, expect_answers, expect_number, expect_series, register
 
 __all__ = [
     "check_last_click_roas_by_channel",
@@ -48,24 +48,6 @@ SPEND_CHANNELS = (
 
 #: The price of a case in the online shop (yuan), the most a paid click could ever be worth.
 CASE_PRICE = 59.00
-
-
-def _answers_of(answer: Any, grade_id: str, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The answers of a part that has several, passed to ``check`` together as a tuple in the
-    order of ``names``; explains a wrong call and an answer still left as ``...``."""
-    call = f"check({grade_id!r}, ({', '.join(names)}))"
-    expect(
-        isinstance(answer, tuple) and len(answer) == len(names),
-        f"{grade_id} checks {len(names)} answers together ({', '.join(names)}): run the test "
-        f"cell as it is, {call}.",
-    )
-    for name, value in zip(names, answer, strict=True):
-        expect(
-            value is not ...,
-            f"{name}: the answer is still `...`. Replace the `...` (and the "
-            "`raise NotImplementedError()` line) with your code, run that cell, then this one.",
-        )
-    return answer
 
 
 def _no_direct(answer: Any, name: str) -> None:
@@ -198,7 +180,7 @@ def _check_extra_conversions_from_optimal(answer: Any) -> None:
 def check_optimal_spend_and_extra_conversions(answer: Any) -> None:
     """Part 7, two answers checked together:
     ``(optimal_spend_by_channel, extra_conversions_from_optimal)``."""
-    spend, extra = _answers_of(
+    spend, extra = expect_answers(
         answer,
         "optimal_spend_and_extra_conversions",
         ("optimal_spend_by_channel", "extra_conversions_from_optimal"),
