@@ -1,13 +1,14 @@
 """Parallel, sandboxed grading against serial `nbgrader autograde`, side by side.
 
-    .venv/bin/python benchmarks/bench_grading.py [--assignment NAME] [--sizes 16 64]
+    .venv/bin/python benchmarks/bench_grading.py [--assignment NAME] [--sizes 16 64] [--repeats 3]
 
 For each class size it builds a temporary copy of the course (exercises/) with that many
 submissions of a real assignment (a mix of the instructor's solution, the untouched student
 version and a solution with one part broken), grades one copy with `nbgrader autograde` and an
-identical copy with `socialmarketing grade`, checks that every grade agrees, and prints the
-seconds per notebook and the speed-up. Numbers vary with the machine's load; run it on a quiet
-machine and report the median of a few runs.
+identical copy with `socialmarketing grade` (both as commands, timed from start to exit),
+checks that every grade agrees, and prints the seconds per notebook and the speed-up. Each size
+is run ``--repeats`` times, alternating which command goes first, and the medians are compared:
+numbers vary with the machine's load, so run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from socialmarketing.grading.run import default_workers, grade_assignment
+from socialmarketing.grading.run import default_workers
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -64,58 +65,73 @@ def all_scores(course: Path, assignment: str) -> dict:
         }
 
 
-def bench(assignment: str, size: int, workers: int) -> None:
-    room = Path(tempfile.mkdtemp(prefix="sm-bench-grading-", dir="/var/tmp"))
-    try:
-        serial = room / "serial"
-        shutil.copytree(
-            REPO / "exercises",
-            serial,
-            ignore=shutil.ignore_patterns(
-                "release", "submitted", "autograded", "feedback", "gradebook.db"
-            ),
-        )
-        subprocess.run(
-            [BIN / "nbgrader", "generate_assignment", assignment, "--force"],
-            cwd=serial,
-            check=True,
-            capture_output=True,
-            env=ENV,
-        )
-        make_class(serial, assignment, size)
-        parallel = room / "parallel"
-        shutil.copytree(serial, parallel)
+def class_copies(room: Path, assignment: str, size: int) -> tuple[Path, Path]:
+    """Two identical course folders with the same ``size`` submissions, ready to grade."""
+    serial = room / "serial"
+    shutil.copytree(
+        REPO / "exercises",
+        serial,
+        ignore=shutil.ignore_patterns(
+            "release", "submitted", "autograded", "feedback", "gradebook.db", "reports"
+        ),
+    )
+    subprocess.run(
+        [BIN / "nbgrader", "generate_assignment", assignment, "--force"],
+        cwd=serial,
+        check=True,
+        capture_output=True,
+        env=ENV,
+    )
+    make_class(serial, assignment, size)
+    parallel = room / "parallel"
+    shutil.copytree(serial, parallel)
+    return serial, parallel
 
-        started = time.perf_counter()
-        subprocess.run(
-            [BIN / "nbgrader", "autograde", assignment],
-            cwd=serial,
-            check=True,
-            capture_output=True,
-            env=ENV,
-        )
-        serial_seconds = time.perf_counter() - started
 
-        outcome = grade_assignment(assignment, parallel, workers=workers)
-        parallel_seconds = outcome.seconds
+def timed(command: list, cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=ENV)
+    return time.perf_counter() - started
 
-        same = all_scores(serial, assignment) == all_scores(parallel, assignment)
-        graded = outcome.count("graded")
-        per_submission = [r.seconds for r in outcome.results]
-        print(
-            f"{assignment}, {size} submissions, {os.cpu_count()} cores, {workers} workers: "
-            f"serial nbgrader {serial_seconds:.1f} s ({serial_seconds / size:.2f} s/notebook); "
-            f"parallel sandboxed {parallel_seconds:.1f} s ({parallel_seconds / size:.2f} "
-            f"s/notebook); speed-up {serial_seconds / parallel_seconds:.2f}x; "
-            f"identical scores: {same}; graded {graded}/{size}; "
-            f"median time inside a worker {statistics.median(per_submission):.2f} s "
-            f"(the rest: process start-up and nbgrader import once per worker, gradebook "
-            f"copies and merges in the parent)"
-        )
-        if not same:
-            raise SystemExit("scores differ between serial and parallel grading")
-    finally:
-        shutil.rmtree(room, ignore_errors=True)
+
+def bench(assignment: str, size: int, workers: int, repeats: int) -> None:
+    """Grade the same class with both commands ``repeats`` times, alternating which goes first
+    (so neither always meets a warm or a cold disk cache), and compare the median times."""
+    serial_times, parallel_times = [], []
+    for repeat in range(repeats):
+        room = Path(tempfile.mkdtemp(prefix="sm-bench-grading-", dir="/var/tmp"))
+        try:
+            serial, parallel = class_copies(room, assignment, size)
+            commands = {
+                "serial": ([BIN / "nbgrader", "autograde", assignment], serial),
+                "parallel": (
+                    [BIN / "socialmarketing", "grade", assignment, "--workers", str(workers)],
+                    parallel,
+                ),
+            }
+            order = ["serial", "parallel"] if repeat % 2 == 0 else ["parallel", "serial"]
+            seconds = {name: timed(*commands[name]) for name in order}
+            if all_scores(serial, assignment) != all_scores(parallel, assignment):
+                raise SystemExit("scores differ between serial and parallel grading")
+            serial_times.append(seconds["serial"])
+            parallel_times.append(seconds["parallel"])
+            print(
+                f"  run {repeat + 1} ({' then '.join(order)}): serial {seconds['serial']:.1f} s, "
+                f"parallel {seconds['parallel']:.1f} s, identical scores",
+                flush=True,
+            )
+        finally:
+            shutil.rmtree(room, ignore_errors=True)
+    serial_median = statistics.median(serial_times)
+    parallel_median = statistics.median(parallel_times)
+    print(
+        f"{assignment}, {size} submissions, {os.cpu_count()} cores, {workers} workers, "
+        f"median of {repeats}: serial `nbgrader autograde` {serial_median:.1f} s "
+        f"({serial_median / size:.2f} s/notebook); `socialmarketing grade` {parallel_median:.1f} s "
+        f"({parallel_median / size:.2f} s/notebook, sandboxed); "
+        f"speed-up {serial_median / parallel_median:.2f}x; scores identical in every run",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -123,9 +139,10 @@ def main() -> None:
     parser.add_argument("--assignment", default="01_traditional_vs_social")
     parser.add_argument("--sizes", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--repeats", type=int, default=3, help="runs per class size (median)")
     args = parser.parse_args()
     for size in args.sizes:
-        bench(args.assignment, size, args.workers)
+        bench(args.assignment, size, args.workers, args.repeats)
 
 
 if __name__ == "__main__":

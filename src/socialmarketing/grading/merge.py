@@ -25,15 +25,13 @@ __all__ = ["copy_student_grades"]
 
 
 def copy_student_grades(
-    private_db_url: str, course_db_url: str, assignment: str, student: str
+    private_db_url: str, course: Gradebook, assignment: str, student: str
 ) -> dict[str, float | None]:
-    """Copy ``student``'s automatic grades for ``assignment``; return auto scores by grade id."""
+    """Copy ``student``'s automatic grades for ``assignment`` into the open course gradebook
+    ``course`` (one connection serves a whole grading run: opening a gradebook costs more than
+    copying one student's grades); return the automatic scores by grade id."""
     copied: dict[str, float | None] = {}
-    with (
-        Gradebook(private_db_url) as private,
-        Gradebook(course_db_url) as course,
-        warnings.catch_warnings(),
-    ):
+    with Gradebook(private_db_url) as private, warnings.catch_warnings():
         # nbgrader's own update_or_create_submission triggers SQLAlchemy autoflush warnings
         # about the half-built submission; they are harmless (nbgrader's autograde shows them).
         warnings.simplefilter("ignore", SAWarning)

@@ -39,12 +39,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from socialmarketing.grading.sandbox import isolation_problem
 from socialmarketing.validation import check_positive
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
 
 __all__ = [
     "GradingResult",
@@ -324,12 +327,15 @@ def grade_assignment(
                     "sandbox": sandboxed,
                 }
             )
+        from nbgrader.api import Gradebook
+
         run = _run_on_cluster if scheduler else _run_locally
-        for task, raw in run(tasks, workers, submission_timeout, workroom, scheduler):
-            result = _record(task, raw, course, db_path)
-            results.append(result)
-            if on_result:
-                on_result(result)
+        with Gradebook(f"sqlite:///{db_path}") as gradebook:
+            for task, raw in run(tasks, workers, submission_timeout, workroom, scheduler):
+                result = _record(task, raw, course, gradebook)
+                results.append(result)
+                if on_result:
+                    on_result(result)
     finally:
         shutil.rmtree(workroom, ignore_errors=True)
     return GradingResult(
@@ -342,11 +348,9 @@ def grade_assignment(
 
 
 def _record(
-    task: dict[str, Any], raw: dict[str, Any] | None, course: Path, db_path: Path
+    task: dict[str, Any], raw: dict[str, Any] | None, course: Path, gradebook: Gradebook
 ) -> SubmissionResult:
     """Turn a worker's answer into a result; copy grades and the graded notebook if it worked."""
-    from nbgrader.api import Gradebook
-
     student, assignment = task["student"], task["assignment"]
     if raw is None:
         return SubmissionResult(
@@ -362,20 +366,17 @@ def _record(
 
     private = Path(task["workdir"]) / "course"
     graded_folder = private / "autograded" / student / assignment
-    copy_student_grades(
-        f"sqlite:///{private / 'gradebook.db'}", f"sqlite:///{db_path}", assignment, student
-    )
+    copy_student_grades(f"sqlite:///{private / 'gradebook.db'}", gradebook, assignment, student)
     destination = course / "autograded" / student / assignment
     if destination.exists():
         shutil.rmtree(destination)
     shutil.copytree(graded_folder, destination)
-    with Gradebook(f"sqlite:///{db_path}") as gradebook:
-        submission = gradebook.find_submission(assignment, student)
-        score, max_score = submission.score, submission.max_score
-        grade_cells = {
-            nb.name: [cell.name for cell in nb.grade_cells]
-            for nb in gradebook.find_assignment(assignment).notebooks
-        }
+    submission = gradebook.find_submission(assignment, student)
+    score, max_score = submission.score, submission.max_score
+    grade_cells = {
+        nb.name: [cell.name for cell in nb.grade_cells]
+        for nb in gradebook.find_assignment(assignment).notebooks
+    }
     notes = _notes(destination, grade_cells)
     return SubmissionResult(student, "graded", "", score, max_score, seconds, notes)
 
