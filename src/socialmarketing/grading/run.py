@@ -210,11 +210,13 @@ class _WorkerProcess:
         return json.loads(line)
 
     def stop(self, kill: bool = False) -> None:
+        """End the worker: at once (``kill``) or once it has read all its tasks. Safe to repeat."""
         if kill:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-        elif self.process.stdin is not None:
-            self.process.stdin.close()
+        elif self.process.stdin is not None and not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
         self.process.wait()
         self.log.close()
 
@@ -288,13 +290,6 @@ def grade_assignment(
         if unknown:
             raise ValueError(f"no submission of {assignment} from: {', '.join(unknown)}")
         everyone = [s for s in everyone if s in wanted]
-    problem = isolation_problem()
-    if problem and not allow_unsandboxed:
-        raise IsolationUnavailable(
-            f"cannot sandbox student code: {problem}. To grade anyway, with student code "
-            "running as you, pass --allow-unsandboxed (allow_unsandboxed=True)"
-        )
-    sandboxed = problem is None
     workers = default_workers() if workers is None else workers
     check_positive("workers", workers)
 
@@ -302,7 +297,24 @@ def grade_assignment(
     workroom = Path(
         tempfile.mkdtemp(prefix=f".sm-grade-{assignment}-", dir=course if scheduler else None)
     )
+    # Local workers start now: each spends about a second importing nbgrader, while this
+    # process checks the sandbox and the submissions. They run no student code until given a
+    # task, and are stopped unused if grading cannot go on.
+    warm = (
+        []
+        if scheduler
+        else [
+            _WorkerProcess(workroom / f"worker-{n}.log") for n in range(min(workers, len(everyone)))
+        ]
+    )
     try:
+        problem = isolation_problem()
+        if problem and not allow_unsandboxed:
+            raise IsolationUnavailable(
+                f"cannot sandbox student code: {problem}. To grade anyway, with student code "
+                "running as you, pass --allow-unsandboxed (allow_unsandboxed=True)"
+            )
+        sandboxed = problem is None
         snapshot = workroom / "gradebook-snapshot.db"
         _snapshot(db_path, snapshot)
         results: list[SubmissionResult] = []
@@ -331,12 +343,14 @@ def grade_assignment(
 
         run = _run_on_cluster if scheduler else _run_locally
         with Gradebook(f"sqlite:///{db_path}") as gradebook:
-            for task, raw in run(tasks, workers, submission_timeout, workroom, scheduler):
+            for task, raw in run(tasks, workers, submission_timeout, workroom, scheduler, warm):
                 result = _record(task, raw, course, gradebook)
                 results.append(result)
                 if on_result:
                     on_result(result)
     finally:
+        for worker in warm:  # those that got no task (or all, if grading stopped early)
+            worker.stop()
         shutil.rmtree(workroom, ignore_errors=True)
     return GradingResult(
         assignment,
@@ -387,8 +401,12 @@ def _run_locally(
     submission_timeout: float,
     workroom: Path,
     _scheduler: str | None,
+    warm: list[_WorkerProcess],
 ):
-    """Grade ``tasks`` on local worker processes; yield (task, raw result or None) as they end."""
+    """Grade ``tasks`` on local worker processes; yield (task, raw result or None) as they end.
+
+    Slot ``n`` starts with ``warm[n]`` (an already started worker) when there is one.
+    """
     pending: queue.Queue = queue.Queue()
     for task in tasks:
         task["submission_timeout"] = submission_timeout
@@ -396,7 +414,7 @@ def _run_locally(
     finished: queue.Queue = queue.Queue()
 
     def slot(number: int) -> None:
-        worker: _WorkerProcess | None = None
+        worker: _WorkerProcess | None = warm[number] if number < len(warm) else None
         try:
             while True:
                 try:
@@ -441,6 +459,7 @@ def _run_on_cluster(
     submission_timeout: float,
     _workroom: Path,
     scheduler: str | None,
+    _warm: list[_WorkerProcess],
 ):
     """Grade ``tasks`` on a Dask distributed cluster; yield (task, raw result) as they end."""
     try:

@@ -126,6 +126,9 @@ def serve() -> int:
     garble the results. Staying alive between submissions saves the few seconds it takes to
     import nbgrader.
     """
+    # Import nbgrader now, while the parent is still preparing the tasks (about a second).
+    from nbgrader.apps import NbGraderAPI  # noqa: F401
+
     stdout = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     for line in sys.stdin:
