@@ -1,9 +1,11 @@
-"""Copy one student's automatic grades from a private gradebook into the course gradebook.
+"""Carry one student's automatic grades from a private gradebook into the course gradebook.
 
 Each submission is autograded in a private copy of the course (see :mod:`.worker`), so that
-several can run at once without sharing a SQLite file. Afterwards the parent copies what nbgrader
-wrote for that student into the course gradebook with nbgrader's own API, field by field, exactly
-as nbgrader's ``SaveAutoGrades`` and ``AssignLatePenalties`` steps would have written it:
+several can run at once without sharing a SQLite file. The worker then reads what nbgrader wrote
+for that student (:func:`read_automatic_grades`, plain data that travels as JSON), and the parent
+writes it into the course gradebook with nbgrader's own API (:func:`write_automatic_grades`),
+field by field, exactly as nbgrader's ``SaveAutoGrades`` and ``AssignLatePenalties`` steps would
+have written it:
 
 * the submission (created if new) and its timestamp;
 * for every graded cell, the automatic score, and whether it needs manual grading: yes when the
@@ -17,37 +19,84 @@ Manual scores, manual comments and other students' records are never touched.
 from __future__ import annotations
 
 import warnings
+from datetime import datetime
+from typing import Any
 
 from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
-__all__ = ["copy_student_grades"]
+__all__ = ["read_automatic_grades", "write_automatic_grades"]
 
 
-def copy_student_grades(
-    private_db_url: str, course: Gradebook, assignment: str, student: str
-) -> dict[str, float | None]:
-    """Copy ``student``'s automatic grades for ``assignment`` into the open course gradebook
-    ``course`` (one connection serves a whole grading run: opening a gradebook costs more than
-    copying one student's grades); return the automatic scores by grade id."""
-    copied: dict[str, float | None] = {}
-    with Gradebook(private_db_url) as private, warnings.catch_warnings():
+def read_automatic_grades(db_url: str, assignment: str, student: str) -> dict[str, Any]:
+    """What the autograder wrote in the gradebook at ``db_url`` for ``student``'s submission
+    of ``assignment``, as JSON-ready data::
+
+        {"timestamp": "2026-11-20T09:30:00" or None,
+         "notebooks": {name: {"late_submission_penalty": float or None,
+                              "auto_scores": {grade id: float or None},
+                              "auto_comments": {grade id: str or None}}}}
+    """
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {
+            "timestamp": submission.timestamp.isoformat() if submission.timestamp else None,
+            "notebooks": {
+                notebook.name: {
+                    "late_submission_penalty": notebook.late_submission_penalty,
+                    "auto_scores": {grade.name: grade.auto_score for grade in notebook.grades},
+                    "auto_comments": {c.name: c.auto_comment for c in notebook.comments},
+                }
+                for notebook in submission.notebooks
+            },
+        }
+
+
+def write_automatic_grades(
+    course: Gradebook, assignment: str, student: str, grades: dict[str, Any]
+) -> None:
+    """Write ``grades`` (from :func:`read_automatic_grades`) into the open course gradebook
+    ``course``; one connection serves a whole grading run, as opening a gradebook costs more
+    than writing one student's grades.
+
+    Raises ``KeyError`` naming the cell if ``grades`` has a cell the course gradebook lacks (the
+    assignment was regenerated with other cells while grading ran); nothing is then saved for
+    this student.
+    """
+    timestamp = grades["timestamp"]
+    with warnings.catch_warnings():
         # nbgrader's own update_or_create_submission triggers SQLAlchemy autoflush warnings
         # about the half-built submission; they are harmless (nbgrader's autograde shows them).
         warnings.simplefilter("ignore", SAWarning)
-        graded = private.find_submission(assignment, student)
         course.update_or_create_student(student)
-        course.update_or_create_submission(assignment, student, timestamp=graded.timestamp)
-        for notebook in graded.notebooks:
-            target = course.find_submission_notebook(notebook.name, assignment, student)
-            target.late_submission_penalty = notebook.late_submission_penalty
-            for grade in notebook.grades:
-                into = course.find_grade(grade.name, notebook.name, assignment, student)
-                into.auto_score = grade.auto_score
-                into.needs_manual_grade = into.manual_score is not None or grade.auto_score is None
-                copied[grade.name] = grade.auto_score
-            for comment in notebook.comments:
-                into = course.find_comment(comment.name, notebook.name, assignment, student)
-                into.auto_comment = comment.auto_comment
+        submission = course.update_or_create_submission(
+            assignment,
+            student,
+            timestamp=datetime.fromisoformat(timestamp) if timestamp else None,
+        )
+        try:
+            targets = {notebook.name: notebook for notebook in submission.notebooks}
+            for name, graded in grades["notebooks"].items():
+                target = _lookup(targets, name, "notebook", assignment)
+                target.late_submission_penalty = graded["late_submission_penalty"]
+                course_grades = {grade.name: grade for grade in target.grades}
+                for cell, auto_score in graded["auto_scores"].items():
+                    into = _lookup(course_grades, cell, "graded cell", name)
+                    into.auto_score = auto_score
+                    into.needs_manual_grade = into.manual_score is not None or auto_score is None
+                course_comments = {comment.name: comment for comment in target.comments}
+                for cell, auto_comment in graded["auto_comments"].items():
+                    _lookup(course_comments, cell, "answer cell", name).auto_comment = auto_comment
+        except KeyError:
+            course.db.rollback()
+            raise
         course.db.commit()
-    return copied
+
+
+def _lookup(found: dict[str, Any], name: str, kind: str, where: str) -> Any:
+    if name not in found:
+        raise KeyError(
+            f"the course gradebook has no {kind} {name!r} in {where}; was the assignment "
+            "regenerated while grading ran? Grade it again"
+        )
+    return found[name]

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from socialmarketing.grading.sandbox import isolation_problem
+from socialmarketing.grading.sandbox import isolation_problem, software_paths
 from socialmarketing.validation import check_positive
 
 if TYPE_CHECKING:
@@ -282,7 +282,6 @@ def grade_assignment(
         raise FileNotFoundError(
             f"{course} has no gradebook.db; run `nbgrader generate_assignment {assignment}` first"
         )
-    notebooks = _expected_notebooks(db_path, assignment)
     everyone = find_submissions(course, assignment)
     if students is not None:
         wanted = list(students)
@@ -298,8 +297,8 @@ def grade_assignment(
         tempfile.mkdtemp(prefix=f".sm-grade-{assignment}-", dir=course if scheduler else None)
     )
     # Local workers start now: each spends about a second importing nbgrader, while this
-    # process checks the sandbox and the submissions. They run no student code until given a
-    # task, and are stopped unused if grading cannot go on.
+    # process reads the gradebook and checks the sandbox and the submissions. They run no
+    # student code until given a task, and are stopped unused if grading cannot go on.
     warm = (
         []
         if scheduler
@@ -308,6 +307,7 @@ def grade_assignment(
         ]
     )
     try:
+        notebooks = _expected_notebooks(db_path, assignment)
         problem = isolation_problem()
         if problem and not allow_unsandboxed:
             raise IsolationUnavailable(
@@ -315,6 +315,9 @@ def grade_assignment(
                 "running as you, pass --allow-unsandboxed (allow_unsandboxed=True)"
             )
         sandboxed = problem is None
+        # Found once here rather than in every grading process (a cluster's machines may keep
+        # their software elsewhere: there each finds its own).
+        software = software_paths() if sandboxed and not scheduler else None
         snapshot = workroom / "gradebook-snapshot.db"
         _snapshot(db_path, snapshot)
         results: list[SubmissionResult] = []
@@ -337,6 +340,7 @@ def grade_assignment(
                     "cell_timeout": cell_timeout,
                     "max_output_bytes": max_output_bytes,
                     "sandbox": sandboxed,
+                    "software": software,
                 }
             )
         from nbgrader.api import Gradebook
@@ -376,11 +380,14 @@ def _record(
     seconds = float(raw.get("seconds", 0.0))
     if not raw.get("success"):
         return SubmissionResult(student, "failed", _explain_failure(raw), seconds=seconds)
-    from socialmarketing.grading.merge import copy_student_grades
+    from socialmarketing.grading.merge import write_automatic_grades
 
     private = Path(task["workdir"]) / "course"
     graded_folder = private / "autograded" / student / assignment
-    copy_student_grades(f"sqlite:///{private / 'gradebook.db'}", gradebook, assignment, student)
+    try:
+        write_automatic_grades(gradebook, assignment, student, raw["grades"])
+    except KeyError as error:
+        return SubmissionResult(student, "failed", str(error.args[0]), seconds=seconds)
     destination = course / "autograded" / student / assignment
     if destination.exists():
         shutil.rmtree(destination)

@@ -44,7 +44,7 @@ def isolation_problem() -> str | None:
             "network access and read access to the solutions. Install it with "
             "`apt-get install bubblewrap`"
         )
-    probe = [*bwrap_command(hidden=[], writable=[], workdir="/"), "true"]
+    probe = [*bwrap_command(hidden=[], writable=[], workdir="/", software=[]), "true"]
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -69,12 +69,15 @@ def software_paths() -> list[str]:
     return sorted(folder for folder in folders if Path(folder).is_dir())
 
 
-def bwrap_command(hidden: list[str], writable: list[str], workdir: str) -> list[str]:
+def bwrap_command(
+    hidden: list[str], writable: list[str], workdir: str, software: list[str] | None = None
+) -> list[str]:
     """The ``bwrap`` command line (without the program to run) for one sandbox.
 
     ``hidden`` folders are replaced by empty in-memory folders (read-only unless a writable
     folder lies inside); ``writable`` folders (which may lie inside hidden ones) are mounted back
-    read-write; the program starts in ``workdir``.
+    read-write; the program starts in ``workdir``. ``software`` lists the folders the program
+    must be able to read (default: :func:`software_paths`).
     """
     command = [
         shutil.which("bwrap") or "bwrap",
@@ -100,7 +103,7 @@ def bwrap_command(hidden: list[str], writable: list[str], workdir: str) -> list[
     ]
     # Python, the course package and the sample data may live under /tmp (a fresh clone in
     # CI, say): show those folders again, read-only, on top of the fresh /tmp.
-    for folder in software_paths():
+    for folder in software_paths() if software is None else software:
         if Path(folder).is_relative_to("/tmp"):
             command += ["--ro-bind", folder, folder]
     for folder in hidden:
@@ -124,10 +127,18 @@ class SandboxedKernelManager(AsyncKernelManager):
     Configure (traitlets) ``hidden_paths`` with the folders the kernel must not see (the course
     folder, the grading work folder) and ``writable_paths`` with the folders it may write to (the
     notebook's folder); the folder of the connection file and sockets is always writable.
+    ``software_paths`` may be given by a parent that has already found them (it saves each
+    grading process the import of the data package).
     """
 
     hidden_paths = List(Unicode(), help="Folders the kernel must not see.").tag(config=True)
     writable_paths = List(Unicode(), help="Folders the kernel may write to.").tag(config=True)
+    software_paths = List(
+        Unicode(),
+        allow_none=True,
+        default_value=None,
+        help="Folders the kernel must read (Python, the package, the data); default: found here.",
+    ).tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         # The process Jupyter starts is bwrap, which does not pass SIGINT on to the kernel:
@@ -142,4 +153,4 @@ class SandboxedKernelManager(AsyncKernelManager):
         workdir = self.writable_paths[0] if self.writable_paths else socket_folder
         unique = list(dict.fromkeys(os.path.realpath(p) for p in writable))
         hidden = [os.path.realpath(p) for p in self.hidden_paths]
-        return [*bwrap_command(hidden, unique, workdir), *command]
+        return [*bwrap_command(hidden, unique, workdir, self.software_paths), *command]

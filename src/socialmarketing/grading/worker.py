@@ -10,8 +10,9 @@ JSON on its standard input. For each submission the worker
 2. runs nbgrader's own autograder on it (same preprocessors, same scoring, so the scores are
    those of ``nbgrader autograde``), with the student's kernel in a sandbox and each cell's
    output capped;
-3. writes a small JSON result (status, messages, seconds); the parent then copies the grades
-   from the private gradebook into the course gradebook, one submission at a time.
+3. reads the automatic grades back from the private gradebook and writes a small JSON result
+   (status, grades, messages, seconds); the parent writes the grades into the course gradebook,
+   one submission at a time (:mod:`.merge`).
 
 If the worker itself dies or runs past its time limit, the parent kills it and records the
 submission as failed; nothing is written to the course gradebook for it.
@@ -56,6 +57,7 @@ def prepare_private_course(task: dict[str, Any]) -> Path:
         "cell_timeout": task["cell_timeout"],
         "max_output_bytes": task["max_output_bytes"],
         "sandbox": task["sandbox"],
+        "software": task.get("software"),
     }
     original = (course / _CONFIG_FILE).read_text(encoding="utf-8")
     (private / _CONFIG_FILE).write_text(original + _grading_settings(settings), encoding="utf-8")
@@ -86,6 +88,8 @@ def _grading_settings(settings: dict[str, Any]) -> str:
             f"c.SandboxedKernelManager.hidden_paths = {settings['hidden']!r}",
             f"c.SandboxedKernelManager.writable_paths = [{settings['notebook_folder']!r}]",
         ]
+        if settings["software"] is not None:
+            lines.append(f"c.SandboxedKernelManager.software_paths = {settings['software']!r}")
     lines += [
         f"c.{manager}.transport = 'ipc'",
         f"c.{manager}.ip = {settings['socket_prefix']!r}",
@@ -100,6 +104,8 @@ def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
 
+    from socialmarketing.grading.merge import read_automatic_grades
+
     started = time.perf_counter()
     private = prepare_private_course(task)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(task["workdir"]) / "runtime")
@@ -109,9 +115,18 @@ def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
     api = NbGraderAPI(coursedir=coursedir, config=config)
     outcome = api.autograde(task["assignment"], task["student"], force=True, create=True)
     log = outcome.get("log", "")
+    success = bool(outcome.get("success"))
+    grades = (
+        read_automatic_grades(
+            f"sqlite:///{private / 'gradebook.db'}", task["assignment"], task["student"]
+        )
+        if success
+        else None
+    )
     return {
         "student": task["student"],
-        "success": bool(outcome.get("success")),
+        "success": success,
+        "grades": grades,
         "error": (outcome.get("error") or "")[-4000:],
         "messages": [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line],
         "seconds": time.perf_counter() - started,
