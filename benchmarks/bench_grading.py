@@ -6,7 +6,9 @@ For each class size it builds a temporary copy of the course (exercises/) with t
 submissions of a real assignment (a mix of the instructor's solution, the untouched student
 version and a solution with one part broken), grades one copy with `nbgrader autograde` and an
 identical copy with `socialmarketing grade` (both as commands, timed from start to exit),
-checks that every grade agrees, and prints the seconds per notebook and the speed-up. Each size
+checks that every grade agrees, and prints the seconds per notebook and the speed-up, and the
+CPU time each used (the machine's busy time while it ran), which bounds the speed-up: when serial
+grading already keeps one core busy, N cores cannot make it more than N times faster. Each size
 is run ``--repeats`` times, alternating which command goes first, and the medians are compared:
 numbers vary with the machine's load, so run it on a quiet machine.
 """
@@ -89,16 +91,26 @@ def class_copies(room: Path, assignment: str, size: int) -> tuple[Path, Path]:
     return serial, parallel
 
 
-def timed(command: list, cwd: Path) -> float:
-    started = time.perf_counter()
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot (Linux ``/proc/stat``)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and waiting for the disk
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(command: list, cwd: Path) -> tuple[float, float]:
+    """Seconds from start to exit, and the CPU seconds the machine was busy meanwhile (the
+    command, its kernels and anything else running: keep the machine quiet)."""
+    busy, started = busy_cpu_seconds(), time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=ENV)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, busy_cpu_seconds() - busy
 
 
 def bench(assignment: str, size: int, workers: int, repeats: int) -> None:
     """Grade the same class with both commands ``repeats`` times, alternating which goes first
     (so neither always meets a warm or a cold disk cache), and compare the median times."""
-    serial_times, parallel_times = [], []
+    serial_times, parallel_times, serial_cpu, parallel_cpu = [], [], [], []
     for repeat in range(repeats):
         room = Path(tempfile.mkdtemp(prefix="sm-bench-grading-", dir="/var/tmp"))
         try:
@@ -111,14 +123,18 @@ def bench(assignment: str, size: int, workers: int, repeats: int) -> None:
                 ),
             }
             order = ["serial", "parallel"] if repeat % 2 == 0 else ["parallel", "serial"]
-            seconds = {name: timed(*commands[name]) for name in order}
+            measured = {name: timed(*commands[name]) for name in order}
+            seconds = {name: wall for name, (wall, _) in measured.items()}
             if all_scores(serial, assignment) != all_scores(parallel, assignment):
                 raise SystemExit("scores differ between serial and parallel grading")
             serial_times.append(seconds["serial"])
             parallel_times.append(seconds["parallel"])
+            serial_cpu.append(measured["serial"][1])
+            parallel_cpu.append(measured["parallel"][1])
             print(
-                f"  run {repeat + 1} ({' then '.join(order)}): serial {seconds['serial']:.1f} s, "
-                f"parallel {seconds['parallel']:.1f} s, identical scores",
+                f"  run {repeat + 1} ({' then '.join(order)}): serial {seconds['serial']:.1f} s "
+                f"({measured['serial'][1]:.1f} CPU-s), parallel {seconds['parallel']:.1f} s "
+                f"({measured['parallel'][1]:.1f} CPU-s), identical scores",
                 flush=True,
             )
         finally:
@@ -131,6 +147,16 @@ def bench(assignment: str, size: int, workers: int, repeats: int) -> None:
         f"({serial_median / size:.2f} s/notebook); `socialmarketing grade` {parallel_median:.1f} s "
         f"({parallel_median / size:.2f} s/notebook, sandboxed); "
         f"speed-up {serial_median / parallel_median:.2f}x; scores identical in every run",
+        flush=True,
+    )
+    cores = os.cpu_count() or 1
+    serial_work, parallel_work = statistics.median(serial_cpu), statistics.median(parallel_cpu)
+    print(
+        f"  CPU per notebook: serial {serial_work / size:.2f} CPU-s, keeping "
+        f"{serial_work / serial_median:.0%} of one core busy; parallel "
+        f"{parallel_work / size:.2f} CPU-s, keeping {parallel_work / parallel_median / cores:.0%} "
+        f"of {cores} cores busy. At equal CPU per notebook the speed-up cannot pass "
+        f"{cores * serial_median / serial_work:.2f}x on {cores} cores",
         flush=True,
     )
 
