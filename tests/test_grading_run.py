@@ -167,6 +167,17 @@ def test_a_submission_past_its_time_limit_is_stopped_and_its_worker_replaced(cou
     assert results["slow"].status == "timed out"
     assert "12 s limit" in results["slow"].reason
     assert all(results[s].score == MAX_SCORE for s in ("ada", "bea", "cy"))
+    # The killed worker's kernel went with it: no process is left that uses the grading folder
+    # (each kernel's command line names its connection file there).
+    workroom = f"{tempfile.gettempdir()}/.sm-grade-{ASSIGNMENT}-"
+    leftovers = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if workroom.encode() in cmdline.read_bytes():
+                leftovers.append(cmdline.read_bytes().replace(b"\0", b" "))
+        except OSError:  # the process ended while we looked
+            continue
+    assert leftovers == []
 
 
 HOSTILE = """\

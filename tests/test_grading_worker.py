@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
+import socket
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
-from toy_course import ASSIGNMENT, ENV, SOLUTION, make_course, scores, submit
+from toy_course import ASSIGNMENT, SOLUTION, grading_task, make_course, scores, submit
 from traitlets.config.loader import PyFileConfigLoader
 
 from socialmarketing.grading import worker
@@ -25,29 +25,13 @@ def course():
         course = make_course(root / "course")
         submit(course, "ada", SOLUTION)
         submit(course, "ben", {**SOLUTION, "second_cell": "second = 'y'"})
-        shutil.copy(course / "gradebook.db", root / "snapshot.db")
         yield course
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def make_task(course: Path, student: str, workdir: Path, **changes) -> dict:
-    task = {
-        "course": str(course),
-        "assignment": ASSIGNMENT,
-        "student": student,
-        "workdir": str(workdir),
-        "gradebook_snapshot": str(course.parent / "snapshot.db"),
-        "cell_timeout": 20,
-        "max_output_bytes": 5000,
-        "sandbox": True,
-        "software": None,
-    }
-    return {**task, **changes}
-
-
 def test_the_private_course_holds_one_submission_and_the_grading_settings(course, tmp_path):
-    task = make_task(course, "ada", tmp_path / "w", software=["/opt/py", "/srv/data"])
+    task = grading_task(course, "ada", tmp_path / "w", software=["/opt/py", "/srv/data"])
     private = worker.prepare_private_course(task)
     assert private == tmp_path / "w" / "course"
     assert sorted(p.name for p in (private / "submitted").iterdir()) == ["ada"]  # not ben
@@ -72,7 +56,7 @@ def test_the_private_course_holds_one_submission_and_the_grading_settings(course
 
 
 def test_without_a_sandbox_only_the_transport_is_set(course, tmp_path):
-    task = make_task(course, "ada", tmp_path / "w", sandbox=False)
+    task = grading_task(course, "ada", tmp_path / "w", sandbox=False)
     private = worker.prepare_private_course(task)
     config = PyFileConfigLoader("nbgrader_config.py", path=str(private)).load_config()
     assert "SandboxedKernelManager" not in config
@@ -85,7 +69,7 @@ def test_grading_returns_nbgraders_scores_and_leaves_the_course_gradebook_alone(
 ):
     for name in ("JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):  # set by the worker; restored afterwards
         monkeypatch.delenv(name, raising=False)
-    result = worker.grade_in_private_course(make_task(course, "ben", tmp_path / "w"))
+    result = worker.grade_in_private_course(grading_task(course, "ben", tmp_path / "w"))
     assert result["success"] and result["student"] == "ben"
     (notebook,) = result["grades"]["notebooks"].values()
     # ben's second answer is wrong: 2 + 1 + 0 of the toy course's 4 points.
@@ -96,24 +80,31 @@ def test_grading_returns_nbgraders_scores_and_leaves_the_course_gradebook_alone(
     assert graded.is_file()
 
 
-def test_the_worker_process_answers_each_task_with_one_json_line(course, tmp_path):
-    good = make_task(course, "ada", tmp_path / "good")
-    broken = {"student": "zed"}  # no course, no assignment: the worker must report, not die
-    tasks = "\n".join([json.dumps(broken), "", json.dumps(good)]) + "\n"
-    done = subprocess.run(
-        [sys.executable, "-m", "socialmarketing.grading.worker"],
-        input=tasks,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
-    assert len(lines) == 2  # nbgrader's and the kernel's chatter went to standard error
-    first, second = (json.loads(line) for line in lines)
+def test_serve_answers_each_task_with_one_json_line_until_the_stream_ends(course, tmp_path):
+    ours, theirs = socket.socketpair()
+    ours.settimeout(120)  # a hang fails the test instead of stopping the suite
+    their_stream = theirs.makefile("rwb")
+    server = threading.Thread(target=worker.serve, args=(their_stream,))
+    server.start()
+    stream = ours.makefile("rwb")
+    # Neither task can be graded (no such student; no course at all): each must be reported.
+    stream.write(json.dumps(grading_task(course, "zed", tmp_path / "a")).encode() + b"\n\n")
+    stream.write(json.dumps({"student": "yan"}).encode() + b"\n")
+    stream.flush()
+    first, second = (json.loads(stream.readline()) for _ in range(2))
+    ours.shutdown(socket.SHUT_WR)
+    server.join(30)
+    assert not server.is_alive()  # it returned when the stream ended
+    their_stream.close()
+    theirs.close()
+    assert stream.readline() == b""  # it answered nothing else (the blank line is skipped)
     assert first["student"] == "zed" and not first["success"]
-    assert first["error"].startswith("KeyError")
-    assert second["student"] == "ada" and second["success"]
-    (notebook,) = second["grades"]["notebooks"].values()
-    assert notebook["auto_scores"] == {"test_answer": 2.0, "test_rows": 1.0, "test_second": 1.0}
+    assert "zed" in first["error"]
+    assert second == {
+        "student": "yan",
+        "success": False,
+        "error": "KeyError: 'course'",
+        "messages": [],
+        "seconds": 0.0,
+    }
+    ours.close()

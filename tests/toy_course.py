@@ -113,3 +113,23 @@ def scores(root: Path) -> dict[tuple[str, str], float | None]:
                 for grade in notebook.grades:
                     found[(submission.student.id, grade.name)] = grade.auto_score
     return found
+
+
+def grading_task(root: Path, student: str, workdir: Path, **changes) -> dict:
+    """A task for one grading worker (see socialmarketing.grading.worker): ``student``'s submission.
+
+    The worker copies the gradebook snapshot it is given; here that is the course's own
+    gradebook, which it only reads.
+    """
+    task = {
+        "course": str(root),
+        "assignment": ASSIGNMENT,
+        "student": student,
+        "workdir": str(workdir),
+        "gradebook_snapshot": str(root / "gradebook.db"),
+        "cell_timeout": 20,
+        "max_output_bytes": 5000,
+        "sandbox": True,
+        "software": None,
+    }
+    return {**task, **changes}

@@ -6,10 +6,10 @@ formgrader, ``nbgrader generate_feedback`` and ``nbgrader export`` see the resul
 
 How it differs from ``nbgrader autograde``:
 
-* **Parallel.** A few long-lived worker processes (:mod:`.worker`) each grade one submission at
-  a time in a private copy of the course; the parent copies the grades into the course gradebook
-  one submission at a time (:mod:`.merge`). Scores are nbgrader's own: the workers run nbgrader's
-  autograder.
+* **Parallel.** A few long-lived worker processes (:mod:`.worker`), forked from one process that
+  has imported nbgrader (:mod:`.processes`), each grade one submission at a time in a private
+  copy of the course; the parent copies the grades into the course gradebook one submission at
+  a time (:mod:`.merge`). Scores are nbgrader's own: the workers run nbgrader's autograder.
 * **Isolated.** Student code runs in a sandbox (:mod:`.sandbox`): no network, no view of the
   course folder (solutions, other submissions, gradebook). Without a working sandbox it refuses
   to run unless explicitly allowed.
@@ -23,26 +23,22 @@ How it differs from ``nbgrader autograde``:
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import queue
-import selectors
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nbformat
 
+from socialmarketing.grading.processes import ForkServer, WorkerProcess
 from socialmarketing.grading.sandbox import isolation_problem, software_paths
 from socialmarketing.validation import check_positive
 
@@ -185,45 +181,6 @@ def _notes(autograded: Path, grade_cells: dict[str, list[str]]) -> list[str]:
     return notes
 
 
-class _WorkerProcess:
-    """One long-lived ``python -m socialmarketing.grading.worker`` process."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "socialmarketing.grading.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            start_new_session=True,
-        )
-
-    def grade(self, task: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """Send one task and wait for its result; ``None`` if the time ran out."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write((json.dumps(task) + "\n").encode())
-        self.process.stdin.flush()
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.process.stdout, selectors.EVENT_READ)
-            if not selector.select(timeout):
-                return None
-        line = self.process.stdout.readline()
-        if not line:
-            return {"success": False, "error": "the grading process died", "messages": []}
-        return json.loads(line)
-
-    def stop(self, kill: bool = False) -> None:
-        """End the worker: at once (``kill``) or once it has read all its tasks. Safe to repeat."""
-        if kill:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        elif self.process.stdin is not None and not self.process.stdin.closed:
-            with contextlib.suppress(BrokenPipeError):
-                self.process.stdin.close()
-        self.process.wait()
-        self.log.close()
-
-
 def _snapshot(db_path: Path, copy_path: Path) -> None:
     """A consistent copy of the SQLite gradebook (even while formgrader is using it)."""
     with sqlite3.connect(db_path) as source, sqlite3.connect(copy_path) as copy:
@@ -299,17 +256,18 @@ def grade_assignment(
     workroom = Path(
         tempfile.mkdtemp(prefix=f".sm-grade-{assignment}-", dir=course if scheduler else None)
     )
-    # Local workers start now: each spends about a second importing nbgrader, while this
-    # process reads the gradebook and checks the sandbox and the submissions. They run no
-    # student code until given a task, and are stopped unused if grading cannot go on.
-    warm = (
-        []
-        if scheduler
-        else [
-            _WorkerProcess(workroom / f"worker-{n}.log") for n in range(min(workers, len(everyone)))
-        ]
-    )
+    # Local workers start now, in the background: the fork server they come from spends about a
+    # second importing nbgrader while this process reads the gradebook and checks the sandbox
+    # and the submissions. They run no student code until given a task, and are stopped unused
+    # if grading cannot go on.
+    server: ForkServer | None = None
+    starting: Future[list[WorkerProcess]] | None = None
     try:
+        if not scheduler:
+            server = ForkServer(workroom)
+            starter = ThreadPoolExecutor(max_workers=1)
+            starting = starter.submit(_start_workers, server, min(workers, len(everyone)), workroom)
+            starter.shutdown(wait=False)  # the thread ends when the workers are ready
         notebooks = _expected_notebooks(db_path, assignment)
         problem = isolation_problem()
         if problem and not allow_unsandboxed:
@@ -348,16 +306,25 @@ def grade_assignment(
             )
         from nbgrader.api import Gradebook
 
-        run = _run_on_cluster if scheduler else _run_locally
         with Gradebook(f"sqlite:///{db_path}") as gradebook:
-            for task, raw in run(tasks, workers, submission_timeout, workroom, scheduler, warm):
+            graded = (
+                _run_on_cluster(tasks, submission_timeout, scheduler)
+                if scheduler
+                else _run_locally(tasks, workers, submission_timeout, server, workroom, starting)
+            )
+            for task, raw in graded:
                 result = _record(task, raw, course, gradebook)
                 results.append(result)
                 if on_result:
                     on_result(result)
     finally:
-        for worker in warm:  # those that got no task (or all, if grading stopped early)
-            worker.stop()
+        # Workers that got no task (or all of them, if grading stopped early). If starting them
+        # failed, that error has already been raised above, or another one is on its way.
+        if starting is not None and starting.exception() is None:
+            for worker in starting.result():
+                worker.stop()
+        if server is not None:
+            server.close()
         shutil.rmtree(workroom, ignore_errors=True)
     return GradingResult(
         assignment,
@@ -405,18 +372,24 @@ def _record(
     return SubmissionResult(student, "graded", "", score, max_score, seconds, notes)
 
 
+def _start_workers(server: ForkServer, count: int, workroom: Path) -> list[WorkerProcess]:
+    return [server.start_worker(workroom / f"worker-{n}.log") for n in range(count)]
+
+
 def _run_locally(
     tasks: list[dict[str, Any]],
     workers: int,
     submission_timeout: float,
+    server: ForkServer,
     workroom: Path,
-    _scheduler: str | None,
-    warm: list[_WorkerProcess],
+    starting: Future[list[WorkerProcess]],
 ):
     """Grade ``tasks`` on local worker processes; yield (task, raw result or None) as they end.
 
-    Slot ``n`` starts with ``warm[n]`` (an already started worker) when there is one.
+    Slot ``n`` starts with the ``n``-th of the workers ``starting`` (already being started) when
+    there is one; a worker that was killed is replaced by a new one from the fork server.
     """
+    warm = starting.result()
     pending: queue.Queue = queue.Queue()
     for task in tasks:
         task["submission_timeout"] = submission_timeout
@@ -424,7 +397,7 @@ def _run_locally(
     finished: queue.Queue = queue.Queue()
 
     def slot(number: int) -> None:
-        worker: _WorkerProcess | None = warm[number] if number < len(warm) else None
+        worker: WorkerProcess | None = warm[number] if number < len(warm) else None
         try:
             while True:
                 try:
@@ -432,7 +405,7 @@ def _run_locally(
                 except queue.Empty:
                     return
                 if worker is None:
-                    worker = _WorkerProcess(workroom / f"worker-{number}.log")
+                    worker = server.start_worker(workroom / f"worker-{number}.log")
                 try:
                     raw = worker.grade(task, submission_timeout)
                 except (BrokenPipeError, OSError, ValueError) as error:
@@ -463,20 +436,13 @@ _CLUSTER_GRADING = threading.Lock()
 
 
 def _grade_on_cluster_worker(task: dict[str, Any]) -> dict[str, Any]:
-    from socialmarketing.grading.worker import grade_in_private_course
+    from socialmarketing.grading.worker import grade_or_report
 
     with _CLUSTER_GRADING:
-        return grade_in_private_course(task)
+        return grade_or_report(task)
 
 
-def _run_on_cluster(
-    tasks: list[dict[str, Any]],
-    _workers: int,
-    submission_timeout: float,
-    _workroom: Path,
-    scheduler: str | None,
-    _warm: list[_WorkerProcess],
-):
+def _run_on_cluster(tasks: list[dict[str, Any]], submission_timeout: float, scheduler: str):
     """Grade ``tasks`` on a Dask distributed cluster; yield (task, raw result) as they end."""
     try:
         from distributed import Client, as_completed
@@ -493,5 +459,5 @@ def _run_on_cluster(
             task = futures[future]
             try:
                 yield task, future.result()
-            except Exception as error:  # a worker lost or a task raising: report, go on
+            except Exception as error:  # a lost worker: report it and go on
                 yield task, {"success": False, "error": f"{type(error).__name__}: {error}"}

@@ -1,8 +1,8 @@
 """Autograde one submission in a private copy of the course (run in its own process).
 
-The parent (:mod:`socialmarketing.grading.run`) starts a few ``python -m
-socialmarketing.grading.worker`` processes and sends each one submission at a time, as a line of
-JSON on its standard input. For each submission the worker
+The parent (:mod:`socialmarketing.grading.run`) has a few worker processes forked
+(:mod:`.processes`) and sends each one submission at a time, as a line of JSON (:func:`serve`).
+For each submission the worker
 
 1. builds a private course folder: the course's ``nbgrader_config.py`` plus the grading settings
    below, a snapshot of the gradebook, the assignment's ``source/`` folder (nbgrader copies its
@@ -10,9 +10,9 @@ JSON on its standard input. For each submission the worker
 2. runs nbgrader's own autograder on it (same preprocessors, same scoring, so the scores are
    those of ``nbgrader autograde``), with the student's kernel in a sandbox and each cell's
    output capped;
-3. reads the automatic grades back from the private gradebook and writes a small JSON result
-   (status, grades, messages, seconds); the parent writes the grades into the course gradebook,
-   one submission at a time (:mod:`.merge`).
+3. reads the automatic grades back from the private gradebook and returns a small result of
+   plain data (status, grades, messages, seconds); the parent writes the grades into the course
+   gradebook, one submission at a time (:mod:`.merge`).
 
 If the worker itself dies or runs past its time limit, the parent kills it and records the
 submission as failed; nothing is written to the course gradebook for it.
@@ -23,12 +23,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-__all__ = ["grade_in_private_course", "prepare_private_course"]
+__all__ = ["grade_in_private_course", "grade_or_report", "prepare_private_course", "serve"]
 
 _CONFIG_FILE = "nbgrader_config.py"
 
@@ -133,37 +132,30 @@ def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def serve() -> int:
-    """Grade tasks read from standard input (one JSON object per line) until it closes.
+def grade_or_report(task: dict[str, Any]) -> dict[str, Any]:
+    """:func:`grade_in_private_course`, with any exception turned into a failed result."""
+    try:
+        return grade_in_private_course(task)
+    except Exception as error:  # reported to the parent, which marks the submission failed
+        return {
+            "student": task.get("student"),
+            "success": False,
+            "error": f"{type(error).__name__}: {error}",
+            "messages": [],
+            "seconds": 0.0,
+        }
 
-    Each result goes to standard output as one JSON line. Anything else that would be printed
-    there (by nbgrader, Jupyter or a kernel) is sent to standard error instead, so it cannot
-    garble the results. Staying alive between submissions saves the few seconds it takes to
-    import nbgrader.
+
+def serve(stream: BinaryIO) -> None:
+    """Grade tasks read from ``stream`` (one JSON object per line) until it ends.
+
+    Each result is written back to ``stream`` as one JSON line. Run by a worker process that the
+    fork server (:mod:`.processes`) started; staying alive between submissions saves starting a
+    process and importing nbgrader for each one.
     """
-    # Import nbgrader now, while the parent is still preparing the tasks (about a second).
-    from nbgrader.apps import NbGraderAPI  # noqa: F401
-
-    stdout = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    for line in sys.stdin:
+    for line in stream:
         if not line.strip():
             continue
         task = json.loads(line)
-        try:
-            result = grade_in_private_course(task)
-        except Exception as error:  # reported to the parent, which marks the submission failed
-            result = {
-                "student": task.get("student"),
-                "success": False,
-                "error": f"{type(error).__name__}: {error}",
-                "messages": [],
-                "seconds": 0.0,
-            }
-        stdout.write(json.dumps(result) + "\n")
-        stdout.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(serve())
+        stream.write((json.dumps(grade_or_report(task)) + "\n").encode())
+        stream.flush()
