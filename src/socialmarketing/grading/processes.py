@@ -28,6 +28,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -110,6 +111,7 @@ class ForkServer:
         self._listener.listen()
         self._log_path = folder / "fork-server.log"
         self._log = open(self._log_path, "ab")  # noqa: SIM115 - closed in close()
+        self._starting = threading.Lock()  # grading threads may replace workers at once
         self._process = subprocess.Popen(
             [sys.executable, "-m", "socialmarketing.grading.processes", self.address],
             stdin=subprocess.PIPE,
@@ -121,22 +123,29 @@ class ForkServer:
     def start_worker(self, log_path: Path) -> WorkerProcess:
         """Fork one worker that logs to ``log_path``; wait until it is ready."""
         assert self._process.stdin is not None
-        self._process.stdin.write(f"{log_path}\n".encode())
-        self._process.stdin.flush()
-        deadline = time.monotonic() + START_TIMEOUT
-        self._listener.settimeout(1.0)
-        while True:
+        with self._starting:
             try:
-                connection, _ = self._listener.accept()
-                break
-            except TimeoutError:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "the grading fork server could not start a worker; its log says:\n"
-                        + self._log_path.read_text(errors="replace")[-2000:]
-                    ) from None
+                self._process.stdin.write(f"{log_path}\n".encode())
+                self._process.stdin.flush()
+            except BrokenPipeError:  # it has stopped
+                raise self._failure() from None
+            deadline = time.monotonic() + START_TIMEOUT
+            self._listener.settimeout(1.0)
+            while True:
+                try:
+                    connection, _ = self._listener.accept()
+                    break
+                except TimeoutError:
+                    if self._process.poll() is not None or time.monotonic() > deadline:
+                        raise self._failure() from None
         connection.settimeout(None)
         return WorkerProcess(connection)
+
+    def _failure(self) -> RuntimeError:
+        return RuntimeError(
+            "the grading fork server could not start a worker; its log says:\n"
+            + self._log_path.read_text(errors="replace")[-2000:]
+        )
 
     def close(self) -> None:
         """Stop the fork server (workers it forked are stopped through their handles)."""
