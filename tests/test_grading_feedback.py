@@ -6,11 +6,10 @@ import html as html_module
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
-from toy_course import ASSIGNMENT, ENV, NBGRADER, SOLUTION, make_course, submit
+from toy_course import ASSIGNMENT, ENV, NBGRADER, SOLUTION, temporary_course
 
 from socialmarketing import cli
 from socialmarketing.grading.feedback import HIDDEN_NOTE, hide_hidden_tests
@@ -37,10 +36,8 @@ def test_hide_hidden_tests_on_a_hand_example():
 
 @pytest.mark.slow
 def test_feedback_shows_results_but_not_hidden_tests_unlike_nbgrader():
-    root = Path(tempfile.mkdtemp(prefix="sm-feedback-", dir="/var/tmp"))
-    try:
-        course = make_course(root / "course")
-        submit(course, "cai", {**SOLUTION, "answer_cell": "answer = 41"})
+    cai = {**SOLUTION, "answer_cell": "answer = 41"}
+    with temporary_course("sm-feedback-", {"cai": cai}) as course:
         subprocess.run(
             [*NBGRADER, "autograde", ASSIGNMENT],
             cwd=course,
@@ -70,5 +67,3 @@ def test_feedback_shows_results_but_not_hidden_tests_unlike_nbgrader():
         assert "answer = 41" in html  # and the student's own code
         assert re.search(r"Score:\s*2(\.0)?\s*/\s*4", html), "the score is not shown"
         assert cli.main(["feedback", ASSIGNMENT, "--course", str(course), "--student", "x"]) == 2
-    finally:
-        shutil.rmtree(root, ignore_errors=True)

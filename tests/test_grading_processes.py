@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
-from toy_course import SOLUTION, grading_task, make_course, submit
+from toy_course import SOLUTION, grading_task, processes_mentioning, temporary_course
 
 from socialmarketing.grading.processes import ForkServer
 
@@ -21,14 +18,9 @@ RIGHT = {"test_answer": 2.0, "test_rows": 1.0, "test_second": 1.0}
 
 @pytest.fixture(scope="module")
 def course():
-    root = Path(tempfile.mkdtemp(prefix="sm-processes-", dir="/var/tmp"))
-    try:
-        course = make_course(root / "course")
-        submit(course, "ada", SOLUTION)
-        submit(course, "sol", {**SOLUTION, "answer_cell": "import time\ntime.sleep(120)"})
+    asleep = {**SOLUTION, "answer_cell": "import time\ntime.sleep(120)"}
+    with temporary_course("sm-processes-", {"ada": SOLUTION, "sol": asleep}) as course:
         yield course
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
@@ -36,19 +28,6 @@ def server(tmp_path):
     server = ForkServer(tmp_path)
     yield server
     server.close()
-
-
-def processes_mentioning(text: str) -> list[str]:
-    """Command lines of the running processes that contain ``text``."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            command = cmdline.read_bytes()
-        except OSError:  # it ended while we looked
-            continue
-        if text.encode() in command:
-            found.append(command.replace(b"\0", b" ").decode(errors="replace"))
-    return found
 
 
 def is_running(pid: int) -> bool:

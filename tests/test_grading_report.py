@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from toy_course import ASSIGNMENT, SOLUTION, make_course, submit
+from toy_course import ASSIGNMENT, SOLUTION, temporary_course
 
 from socialmarketing import cli
 from socialmarketing.grading import report, run
@@ -65,12 +62,8 @@ def test_grade_export_has_one_row_per_student_with_totals_and_parts():
 
 @pytest.mark.slow
 def test_report_command_writes_an_offline_page_and_a_csv_from_the_gradebook():
-    root = Path(tempfile.mkdtemp(prefix="sm-report-", dir="/var/tmp"))
-    try:
-        course = make_course(root / "course")
-        submit(course, "ada", SOLUTION)
-        submit(course, "ben", {})
-        submit(course, "cai", {**SOLUTION, "answer_cell": "answer = 41"})
+    cai = {**SOLUTION, "answer_cell": "answer = 41"}
+    with temporary_course("sm-report-", {"ada": SOLUTION, "ben": {}, "cai": cai}) as course:
         run.grade_assignment(ASSIGNMENT, course, workers=3)
         assert cli.main(["report", ASSIGNMENT, "--course", str(course)]) == 0
         folder = course / "reports" / ASSIGNMENT
@@ -86,5 +79,3 @@ def test_report_command_writes_an_offline_page_and_a_csv_from_the_gradebook():
         assert "https://" not in page.split("<main>")[1].split("<script>")[0]
         assert "cdn.jsdelivr" not in page
         assert cli.main(["report", "nope", "--course", str(course)]) == 2
-    finally:
-        shutil.rmtree(root, ignore_errors=True)

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,9 +21,10 @@ from toy_course import (
     MAX_SCORE,
     NBGRADER,
     SOLUTION,
-    make_course,
+    processes_mentioning,
     scores,
     submit,
+    temporary_course,
 )
 
 from socialmarketing import cli
@@ -45,11 +45,8 @@ CLASS = {
 
 @pytest.fixture
 def course():
-    root = Path(tempfile.mkdtemp(prefix="sm-grading-", dir="/var/tmp"))
-    try:
-        yield make_course(root / "course", cell_timeout=20)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_course("sm-grading-") as course:
+        yield course
 
 
 def test_sandbox_is_available_on_this_machine():
@@ -169,15 +166,7 @@ def test_a_submission_past_its_time_limit_is_stopped_and_its_worker_replaced(cou
     assert all(results[s].score == MAX_SCORE for s in ("ada", "bea", "cy"))
     # The killed worker's kernel went with it: no process is left that uses the grading folder
     # (each kernel's command line names its connection file there).
-    workroom = f"{tempfile.gettempdir()}/.sm-grade-{ASSIGNMENT}-"
-    leftovers = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if workroom.encode() in cmdline.read_bytes():
-                leftovers.append(cmdline.read_bytes().replace(b"\0", b" "))
-        except OSError:  # the process ended while we looked
-            continue
-    assert leftovers == []
+    assert processes_mentioning(f"{tempfile.gettempdir()}/.sm-grade-{ASSIGNMENT}-") == []
 
 
 HOSTILE = """\

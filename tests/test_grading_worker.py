@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import tempfile
 import threading
-from pathlib import Path
 
 import pytest
-from toy_course import ASSIGNMENT, SOLUTION, grading_task, make_course, scores, submit
+from toy_course import ASSIGNMENT, SOLUTION, grading_task, scores, temporary_course
 from traitlets.config.loader import PyFileConfigLoader
 
 from socialmarketing.grading import worker
@@ -20,14 +17,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def course():
-    root = Path(tempfile.mkdtemp(prefix="sm-worker-", dir="/var/tmp"))
-    try:
-        course = make_course(root / "course")
-        submit(course, "ada", SOLUTION)
-        submit(course, "ben", {**SOLUTION, "second_cell": "second = 'y'"})
+    wrong_second = {**SOLUTION, "second_cell": "second = 'y'"}
+    with temporary_course("sm-worker-", {"ada": SOLUTION, "ben": wrong_second}) as course:
         yield course
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_the_private_course_holds_one_submission_and_the_grading_settings(course, tmp_path):

@@ -8,9 +8,13 @@ replacing the code of the answer cells.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -86,6 +90,39 @@ def make_course(root: Path, cell_timeout: int = 20) -> Path:
         env=ENV,
     )
     return root
+
+
+@contextlib.contextmanager
+def temporary_course(
+    prefix: str, submissions: dict[str, dict[str, str]] | None = None
+) -> Iterator[Path]:
+    """The course, with these submissions (student: answers), in a new folder removed afterwards.
+
+    The folder is in /var/tmp, not /tmp, so that hiding the course from student kernels is done by
+    the sandbox's explicit rule for the course folder, not by the fresh /tmp every sandbox gets.
+    """
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/var/tmp"))
+    try:
+        course = make_course(root / "course")
+        for student, answers in (submissions or {}).items():
+            submit(course, student, answers)
+        yield course
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of the running processes that contain ``text`` (a student kernel's names
+    its connection file, in the grading work folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes()
+        except OSError:  # it ended while we looked
+            continue
+        if text.encode() in command:
+            found.append(command.replace(b"\0", b" ").decode(errors="replace"))
+    return found
 
 
 def submit(root: Path, student: str, answers: dict[str, str] | None = None) -> Path:

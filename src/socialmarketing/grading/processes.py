@@ -34,7 +34,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ForkServer", "WorkerProcess"]
+from socialmarketing.grading.worker import failed_result, serve
+
+__all__ = ["PROCESS_DIED", "ForkServer", "WorkerProcess"]
+
+#: The error of a task whose worker ended before answering (the worker cannot be used again).
+PROCESS_DIED = "the grading process died"
 
 #: Seconds to wait for the fork server's first worker (it imports nbgrader first).
 START_TIMEOUT = 120.0
@@ -63,7 +68,7 @@ class WorkerProcess:
                 return None
         line = self._stream.readline()
         if not line:
-            return {"success": False, "error": "the grading process died", "messages": []}
+            return failed_result(task.get("student"), PROCESS_DIED)
         return json.loads(line)
 
     def stop(self, kill: bool = False) -> None:
@@ -159,8 +164,6 @@ class ForkServer:
 
 def _run_worker(address: str, log_path: str) -> None:
     """In a freshly forked child: become a worker and serve the parent until it hangs up."""
-    from socialmarketing.grading.worker import serve
-
     os.setsid()  # its own process group: the parent can kill it with its kernels
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # it waits for its kernels
     null = os.open(os.devnull, os.O_RDONLY)
@@ -183,8 +186,6 @@ def main(argv: list[str]) -> int:
     """The fork server: import nbgrader, then fork a worker for each log path read on stdin."""
     (address,) = argv
     from nbgrader.apps import NbGraderAPI  # noqa: F401 - imported once, for every worker
-
-    import socialmarketing.grading.worker  # noqa: F401
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped without waiting
     for line in sys.stdin:

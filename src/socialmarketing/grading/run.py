@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from socialmarketing.grading.processes import ForkServer, WorkerProcess
+from socialmarketing.grading.processes import PROCESS_DIED, ForkServer, WorkerProcess
 from socialmarketing.grading.sandbox import isolation_problem, software_paths
+from socialmarketing.grading.worker import failed_result
 from socialmarketing.validation import check_positive
 
 if TYPE_CHECKING:
@@ -409,8 +410,8 @@ def _run_locally(
                 try:
                     raw = worker.grade(task, submission_timeout)
                 except (BrokenPipeError, OSError, ValueError) as error:
-                    raw = {"success": False, "error": f"the grading process failed: {error}"}
-                if raw is None or raw.get("error") == "the grading process died":
+                    raw = failed_result(task["student"], f"the grading process failed: {error}")
+                if raw is None or raw.get("error") == PROCESS_DIED:
                     worker.stop(kill=True)
                     worker = None
                 finished.put((task, raw))
@@ -460,4 +461,4 @@ def _run_on_cluster(tasks: list[dict[str, Any]], submission_timeout: float, sche
             try:
                 yield task, future.result()
             except Exception as error:  # a lost worker: report it and go on
-                yield task, {"success": False, "error": f"{type(error).__name__}: {error}"}
+                yield task, failed_result(task["student"], f"{type(error).__name__}: {error}")

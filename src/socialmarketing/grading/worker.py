@@ -27,7 +27,13 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["grade_in_private_course", "grade_or_report", "prepare_private_course", "serve"]
+__all__ = [
+    "failed_result",
+    "grade_in_private_course",
+    "grade_or_report",
+    "prepare_private_course",
+    "serve",
+]
 
 _CONFIG_FILE = "nbgrader_config.py"
 
@@ -132,18 +138,17 @@ def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def failed_result(student: str | None, error: str) -> dict[str, Any]:
+    """The result of a submission that could not be graded, for the reason ``error``."""
+    return {"student": student, "success": False, "error": error, "messages": [], "seconds": 0.0}
+
+
 def grade_or_report(task: dict[str, Any]) -> dict[str, Any]:
     """:func:`grade_in_private_course`, with any exception turned into a failed result."""
     try:
         return grade_in_private_course(task)
     except Exception as error:  # reported to the parent, which marks the submission failed
-        return {
-            "student": task.get("student"),
-            "success": False,
-            "error": f"{type(error).__name__}: {error}",
-            "messages": [],
-            "seconds": 0.0,
-        }
+        return failed_result(task.get("student"), f"{type(error).__name__}: {error}")
 
 
 def serve(stream: BinaryIO) -> None:
