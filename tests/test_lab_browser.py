@@ -40,10 +40,15 @@ ANY_CELL_STARTED = (
     ".some(p => /^\\[(\\*|\\d+)\\]:$/.test(p.textContent.trim()))"
 )
 ANY_ERROR = "!!document.querySelector(\"[data-mime-type='application/vnd.jupyter.error']\")"
+# The notebook's kernel is idle and JupyterLab's connection to it is open (the status shown in
+# the toolbar can say idle before the connection is; code sent then may never run). The app is
+# exposed to the page by --LabApp.expose_app_in_browser.
 KERNEL_IDLE = (
-    "!!(document.querySelector('.jp-Notebook-ExecutionIndicator')"
-    " && document.querySelector('.jp-Notebook-ExecutionIndicator')"
-    ".getAttribute('data-status') === 'idle')"
+    "(() => { const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const kernel = panel && panel.sessionContext && panel.sessionContext.session"
+    " && panel.sessionContext.session.kernel;"
+    " return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'"
+    " && !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]'); })()"
 )
 # A fresh learner profile, written before JupyterLab starts: start the notebook's own kernel
 # without asking, keep every cell in the page (the default windowing leaves off-screen cells
