@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: book test lab clean distclean system-packages
+.PHONY: book test lab lock clean distclean system-packages
 
 book: $(VENV)/.installed-book
 	$(BIN)/jupyter-book build . -n -W --keep-going
@@ -45,6 +45,15 @@ system-packages:
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab --ServerApp.root_dir=.
 
+# The learner environment's lock file: exact versions of the runtime dependencies and the `lab`
+# extra, compiled from pyproject.toml (still the one place dependencies are declared) with
+# Binder's own base pins as constraints. Binder and the learner-path tests install it;
+# tests/test_repository.py checks that it is current. Run after changing a dependency.
+lock: $(VENV)/.installed-dev
+	$(BIN)/uv pip compile pyproject.toml --extra lab --constraint binder/repo2docker-base.txt \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet \
+		--custom-compile-command "make lock" --output-file binder/requirements.txt
+
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
@@ -67,6 +76,7 @@ $(VENV)/bin/python:
 EXTRAS_book := book
 EXTRAS_lab := lab,grading
 EXTRAS_test := test
+EXTRAS_dev := dev
 
 # One stamp per set of extras; a changed pyproject.toml reinstalls.
 # rfc3987-syntax is an optional extra of jsonschema (pulled in by jupyter-events) that builds a

@@ -1,56 +1,119 @@
-"""Time every lab notebook top to bottom, and the kernel's peak memory while it runs.
+"""The learner environment as Binder builds it: its size, and every lab's time and memory in it.
 
-    .venv/bin/python benchmarks/bench_labs.py [NOTEBOOK ...]
+    .venv/bin/python benchmarks/bench_labs.py [--keep DIR] [NOTEBOOK ...]
 
-Each notebook runs in a fresh kernel (as a learner's "Restart kernel and run all cells" on
-Binder) from a temporary copy of notebooks/, so nothing is written into the repository. The
-kernel reports its own peak resident memory (``ru_maxrss``) after the last cell. Targets from the
-course's brief: under a minute per notebook and under 1 GB of kernel memory (Binder gives about
-2 GB). Numbers vary with the machine's load; this is a script that prints numbers, not a test.
+Builds the learner environment from binder/ alone, as the learner-path tests do
+(tests/learner_env.py: Binder's base versions, the lock file, binder/postBuild), then prints
+
+* the size of its site-packages: Binder's base alone (JupyterLab, Jupyter Server, Notebook,
+  ipywidgets), everything, and what the course adds, package by package for the largest;
+* for each lab, run top to bottom in a fresh kernel from notebooks/ (as JupyterLab does), the
+  seconds from the first cell to the last output and the kernel's peak resident memory.
+
+Targets from the course's brief: at most 10 s per lab and 1 GB of kernel memory (Binder gives
+about 2 GB); at most 620 MB in all. Numbers vary with the machine's load; this is a script that
+prints numbers, not a test. ``--keep DIR`` reuses a learner environment kept in DIR.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
+import json
+import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 REPO = Path(__file__).resolve().parents[1]
-PEAK_MEMORY = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+sys.path.insert(0, str(REPO / "tests"))
+
+import learner_env  # noqa: E402 - the tests' builder, shared so both measure the same thing
 
 
-def run(path: Path) -> tuple[float, float, float]:
-    """Seconds to start the kernel, seconds to run every cell, and peak kernel memory in MB."""
-    notebook = nbformat.read(path, as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
-    client = NotebookClient(notebook, timeout=600, resources={"metadata": {"path": path.parent}})
-    start = time.perf_counter()
-    with client.setup_kernel():
-        started = time.perf_counter()
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
-        finished = time.perf_counter()
-    peak_kb = int(notebook.cells[-1].outputs[0]["text"].strip())  # Linux reports kilobytes
-    return started - start, finished - started, peak_kb / 1024
+def megabytes(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def distribution_sizes(site_packages: Path) -> dict[str, float]:
+    """Megabytes per installed distribution, from each one's RECORD."""
+    sizes = {}
+    for record in site_packages.glob("*.dist-info/RECORD"):
+        total = 0
+        for line in record.read_text(encoding="utf-8").splitlines():
+            name = line.split(",")[0]
+            path = (site_packages / name).resolve()
+            if path.is_file():
+                total += path.stat().st_size
+        sizes[record.parent.name.split("-")[0]] = total / 2**20
+    return sizes
+
+
+def base_only_size(root: Path) -> float:
+    """Size of Binder's base environment alone (a separate venv with just its pins)."""
+    env = root / "base-only"
+    if not (env / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+        subprocess.run(
+            [
+                str(env / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "-r",
+                str(REPO / "binder" / "repo2docker-base.txt"),
+            ],
+            check=True,
+        )
+    (site,) = (env / "lib").glob("python3*/site-packages")
+    return megabytes(site)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="names in notebooks/ (default: all)")
-    names = parser.parse_args().notebooks
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "notebooks"
-        shutil.copytree(REPO / "notebooks", copy)
-        paths = [copy / name for name in names] or sorted(copy.glob("*.ipynb"))
-        print(f"{'notebook':<34} {'kernel start s':>14} {'run all s':>10} {'peak MB':>8}")
-        for path in paths:
-            start, cells, peak = run(path)
-            print(f"{path.stem:<34} {start:>14.1f} {cells:>10.1f} {peak:>8.0f}")
+    parser.add_argument("--keep", type=Path, help="folder to keep the environment in")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench-labs-"))
+    learner = learner_env.build(root)
+    (site,) = (root / "env" / "lib").glob("python3*/site-packages")
+
+    base, full = base_only_size(root), megabytes(site)
+    print(f"site-packages: Binder's base alone {base:.0f} MB; learner environment {full:.0f} MB;")
+    print(f"  the course's increment over the base {full - base:.0f} MB, of which:")
+    sizes = distribution_sizes(site)
+    base_names = set(distribution_sizes(next((root / "base-only" / "lib").glob("*/site-packages"))))
+    added = sorted(((v, k) for k, v in sizes.items() if k not in base_names), reverse=True)
+    for size, name in added[:8]:
+        print(f"    {name:<24} {size:6.1f} MB")
+    rest = sum(size for size, _ in added[8:])
+    print(f"    {'(the other ' + str(len(added) - 8) + ')':<24} {rest:6.1f} MB")
+    print(
+        f"  socialmarketing itself (code, data, chart library): {sizes['socialmarketing']:.1f} MB"
+    )
+
+    labs = [learner.repository / "notebooks" / n for n in args.notebooks] or sorted(
+        (learner.repository / "notebooks").glob("*.ipynb")
+    )
+    result = subprocess.run(
+        [
+            str(learner.python),
+            str(REPO / "tests" / "notebook_runner.py"),
+            "--cwd",
+            str(learner.repository / "notebooks"),
+            *map(str, labs),
+        ],
+        env=learner.environ(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(f"\n{'lab (Run All in a fresh kernel)':<34} {'seconds':>8} {'peak MB':>8}  error")
+    for line in result.stdout.splitlines():
+        report = json.loads(line)
+        error = report["error"]["message"].splitlines()[-1] if report["error"] else ""
+        name = Path(report["notebook"]).stem
+        print(f"{name:<34} {report['seconds']:>8.1f} {report['peak_mb']:>8}  {error}")
 
 
 if __name__ == "__main__":

@@ -97,3 +97,15 @@ def site_url(built_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def learner(tmp_path_factory):
+    """The learner environment, built once per session as Binder does (tests/learner_env.py)."""
+    import os
+
+    import learner_env
+
+    kept = os.environ.get(learner_env.KEEP_ENV_VAR)
+    root = Path(kept) if kept else tmp_path_factory.mktemp("learner")
+    return learner_env.build(root)

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import altair as alt
 
@@ -6,6 +7,8 @@ from socialmarketing import assets
 
 
 def test_bundled_versions_equal_what_altair_expects():
+    # Altair's minor version is pinned in pyproject.toml; after an upgrade this fails until the
+    # bundle is rebuilt with `socialmarketing assets --refresh-bundle`.
     versions = assets.bundled_versions()
     assert versions["vega-lite"] == alt.VEGALITE_VERSION
     # Altair pins Vega and Vega-Embed by major version ("6", "7"); the bundle must match it.
@@ -15,7 +18,9 @@ def test_bundled_versions_equal_what_altair_expects():
 
 def test_chart_script_defines_globals_in_its_own_scope_and_draws_the_queue():
     script = assets.chart_script()
-    assert script.startswith("(function () {")
+    versions_line, body = script.split("\n", 1)
+    assert versions_line.startswith("/* socialmarketing vega-bundle {")
+    assert body.startswith("(function () {")
     for name in ("window.vega=", "window.vegaLite=", "window.vegaEmbed="):
         assert name in script.replace(" ", "")
     assert "window.smChartsReady = drawQueued" in script
@@ -35,3 +40,19 @@ def test_write_site_assets_writes_script_and_mathjax_once(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in written}
     assets.write_site_assets(tmp_path)
     assert {p: p.stat().st_mtime_ns for p in written} == before
+
+
+def test_the_shipped_bundle_is_what_vl_convert_builds_for_this_altair():
+    # vl-convert is a test dependency only: learners' kernels and the site read the shipped file.
+    assert assets.BUNDLE_PATH.read_text(encoding="utf-8") == assets.build_vega_bundle()
+
+
+def test_the_bundle_ships_as_package_data():
+    import tomllib
+
+    from socialmarketing import __file__ as package_init
+
+    pyproject = tomllib.loads((assets.BUNDLE_PATH.parents[3] / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["socialmarketing"]
+    relative = assets.BUNDLE_PATH.relative_to(Path(package_init).parent)
+    assert any(relative.match(pattern) for pattern in patterns)

@@ -223,3 +223,22 @@ def test_every_internal_link_and_anchor_resolves(site):
                 broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     assert len(pages) >= 9
     assert not broken, broken[:20]
+
+
+def test_each_chapters_launch_button_opens_its_lab_notebook_on_binder(repo, site):
+    settings = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
+    owner_repo = settings["repository"]["url"].removeprefix("https://github.com/")
+    branch = settings["repository"]["branch"]
+    for chapter in sorted((repo / "book").glob("0*.md")):
+        html = (site / "book" / f"{chapter.stem}.html").read_text(encoding="utf-8")
+        launches = re.findall(r'href="(https://mybinder\.org/[^"]+urlpath=[^"]+)"', html)
+        expected = (
+            f"https://mybinder.org/v2/gh/{owner_repo}/{branch}"
+            f"?urlpath=lab/tree/notebooks/{chapter.stem}.ipynb"
+        )
+        assert launches == [expected], f"{chapter.name}: {launches}"
+        assert (repo / "notebooks" / f"{chapter.stem}.ipynb").is_file()
+    # No placeholder hub: a JupyterHub button appears only when an instructor sets a real one.
+    assert not settings["launch_buttons"]["jupyterhub_url"]
+    for page in site.rglob("*.html"):
+        assert "hub/user-redirect" not in page.read_text(encoding="utf-8"), page.name

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialmarketing.data import DATA_ENV_VAR, TABLES, load, load_all
+from socialmarketing.data import TABLES, load, load_all
 
 load_module = importlib.import_module("socialmarketing.data.load")
 
@@ -95,31 +95,7 @@ def test_loaded_values_match_the_text_in_the_file(committed: Path) -> None:
     assert (loaded["week_start"].dt.strftime("%Y-%m-%d") == text["week_start"]).all()
 
 
-# --- Finding the data ---------------------------------------------------------------------
-
-
-def test_default_data_folder_is_the_repository_data(committed: Path, monkeypatch) -> None:
-    monkeypatch.delenv(DATA_ENV_VAR, raising=False)
-    pd.testing.assert_frame_equal(load("campaigns"), load("campaigns", committed))
-    pd.testing.assert_frame_equal(load("campaigns"), load("campaigns", str(committed)))
-
-
-def test_environment_variable_names_the_data_folder(copy: Path, monkeypatch) -> None:
-    edit_cell(copy / "campaigns.csv", 2, "name", "Renamed launch")
-    monkeypatch.setenv(DATA_ENV_VAR, str(copy))
-    assert load("campaigns")["name"].iloc[0] == "Renamed launch"
-    monkeypatch.setenv(DATA_ENV_VAR, str(copy / "nowhere"))
-    with pytest.raises(FileNotFoundError, match=DATA_ENV_VAR):
-        load("campaigns")
-
-
-def test_no_data_folder_says_how_to_get_one(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delenv(DATA_ENV_VAR, raising=False)
-    monkeypatch.setattr(load_module, "_REPOSITORY_DATA", tmp_path / "not-installed")
-    with pytest.raises(FileNotFoundError, match="socialmarketing data generate --out data/"):
-        load("posts")
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        load("posts", tmp_path / "missing")
+# --- Finding the data: tests/test_data_location.py -------------------------------------
 
 
 def test_unknown_table_lists_the_tables(committed: Path) -> None:

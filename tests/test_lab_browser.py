@@ -1,19 +1,20 @@
-"""The lab notebooks in a real JupyterLab: every cell runs without an error, the widgets respond
-to the mouse and to the keyboard, and the widgets pass axe-core's serious and critical rules.
+"""The lab notebooks in a real JupyterLab, as a self-learner gets it: every cell runs without an
+error, the widgets respond to the mouse and to the keyboard, the widgets pass axe-core's serious
+and critical rules, and charts survive a browser reload and a second tab.
 
-JupyterLab serves a temporary copy of notebooks/ (so nothing it saves can touch the repository)
-on 127.0.0.1 at a fixed free port with port_retries=0, without a token, and is stopped by its PID.
+JupyterLab comes from the learner environment (tests/learner_env.py: built from binder/ alone, as
+Binder builds it) and serves that environment's copy of the repository, as Binder serves the
+repository as the learner's home (nothing it saves can touch the repository itself), on
+127.0.0.1 at a fixed free port with port_retries=0, without a token; it is stopped by its PID.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -72,18 +73,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab_url(tmp_path_factory, chromium_path):
-    root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
+def lab_url(tmp_path_factory, chromium_path, learner):
+    root = learner.repository  # Binder's home folder: the repository
+    profile = tmp_path_factory.mktemp("lab-profile")
     for name, settings in LAB_SETTINGS.items():
-        path = root / "settings" / name
+        path = profile / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(settings), encoding="utf-8")
     port = free_port()
-    log = open(root / "jupyterlab.log", "wb")  # noqa: SIM115 - closed below
+    log_path = profile / "jupyterlab.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
-            str(Path(sys.executable).with_name("jupyter")),
+            str(learner.bin / "jupyter"),
             "lab",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
@@ -99,12 +101,11 @@ def lab_url(tmp_path_factory, chromium_path):
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={
-            **os.environ,
-            "JUPYTER_CONFIG_DIR": str(root / "config"),
-            "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
-            "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
-        },
+        env=learner.environ(
+            JUPYTER_CONFIG_DIR=str(profile / "config"),
+            JUPYTERLAB_SETTINGS_DIR=str(profile / "settings"),
+            JUPYTERLAB_WORKSPACES_DIR=str(profile / "workspaces"),
+        ),
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -115,7 +116,7 @@ def lab_url(tmp_path_factory, chromium_path):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 log.close()
-                pytest.fail((root / "jupyterlab.log").read_text(errors="replace")[-3000:])
+                pytest.fail(log_path.read_text(errors="replace")[-3000:])
             time.sleep(0.5)
     yield url
     os.kill(process.pid, signal.SIGTERM)
@@ -134,9 +135,11 @@ def open_notebook(browser, lab_url: str, name: str):
 
     # Count requests to any other server (the lab must work offline). They are recorded rather
     # than blocked: routing every request through the test slows JupyterLab down for nothing.
+    # blob: and data: addresses are made inside the page (anywidget loads a chart's code so).
+    local = (lab_url, "blob:", "data:")
     page.on(
         "request",
-        lambda request: None if request.url.startswith(lab_url) else external.append(request.url),
+        lambda request: None if request.url.startswith(local) else external.append(request.url),
     )
     # ?reset: a clean workspace, so notebooks opened by earlier tests are not reopened.
     page.goto(f"{lab_url}/lab/tree/notebooks/{name}?reset")
@@ -290,6 +293,79 @@ def test_lab_runs_cleanly_and_its_widgets_respond(browser, lab_url, notebook):
             if v["impact"] in ("serious", "critical")
         ]
         assert not serious, serious
+        assert not external, external
+    finally:
+        context.close()
+        shut_down_kernels(lab_url)
+
+
+CHART_DRAWN = (
+    "() => [...document.querySelectorAll('.jp-OutputArea .sm-chart')]"
+    ".filter(c => c.querySelector('svg .mark-group, svg .role-mark')).length"
+)
+
+
+def drag_first_slider(page) -> None:
+    handle = page.query_selector_all(".jp-OutputArea .widget-slider .noUi-handle")[0]
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def test_charts_survive_a_reload_and_a_second_tab_and_sliders_still_redraw(browser, lab_url):
+    # Before the charts became widgets, the chart library travelled only with the first chart of
+    # a kernel session: after a reload every chart stayed blank until the kernel restarted.
+    name = "03_viral_marketing.ipynb"
+    context, page, external = open_notebook(browser, lab_url, name)
+    try:
+        run_all_cells(page)
+        page.wait_for_function(CHART_DRAWN, timeout=60_000)
+        drawn = page.evaluate(CHART_DRAWN)
+        page.keyboard.press("Control+s")  # as a learner saves before closing or reloading
+        page.wait_for_selector(".jp-mod-dirty", state="detached", timeout=30_000)
+
+        page.reload()
+        page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=120_000)
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        page.wait_for_function(f"({CHART_DRAWN})() >= {drawn}", timeout=60_000)
+
+        before = widget_state(page)
+        drag_first_slider(page)
+        page.wait_for_function(
+            "(before) => [...document.querySelectorAll('.jp-OutputArea .widget-vbox')]"
+            ".map(w => w.innerText + '|' + [...w.querySelectorAll('[aria-label]')]"
+            ".map(e => e.getAttribute('aria-label')).join(';')).join('\\n') !== before",
+            arg=before,
+            timeout=30_000,
+        )
+
+        second = context.new_page()
+        second.goto(f"{lab_url}/lab/tree/notebooks/{name}")
+        second.wait_for_function(f"({CHART_DRAWN})() >= {drawn}", timeout=120_000)
+        second.close()
+
+        # On a phone (390 px) every slider stays on screen and usable: labels stack above them.
+        # (with JupyterLab's side panels closed, as a phone user would)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.evaluate(
+            "() => { const shell = jupyterapp.shell; shell.collapseLeft(); shell.collapseRight(); }"
+        )
+        page.wait_for_timeout(1000)
+        tracks = page.eval_on_selector_all(
+            ".jp-OutputArea .widget-slider .noUi-target",
+            "ts => ts.map(t => { const r = t.getBoundingClientRect();"
+            " return {left: r.left, right: r.right, width: r.width}; })",
+        )
+        page.query_selector(".jp-OutputArea .widget-slider").scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "lab-390px.png"))
+        assert tracks
+        for track in tracks:
+            assert track["left"] >= 0 and track["right"] <= 390, track
+            assert track["width"] >= 120, track
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "lab-390px.png"))
         assert not external, external
     finally:
         context.close()

@@ -26,10 +26,10 @@ def chart_params(widget: widgets.ModelWidget) -> dict[str, object]:
     return {param["name"]: param.get("value") for param in widget.spec["params"]}
 
 
-def shown_output(widget: widgets.ModelWidget) -> dict:
-    (output,) = widget.output.outputs
-    assert output["output_type"] == "display_data"
-    return output["data"]
+def shown_spec(widget: widgets.ModelWidget) -> dict:
+    """The spec the widget's chart draws (what the browser is sent)."""
+    assert widget.chart in widget.children
+    return widget.chart.spec
 
 
 def assert_valid_chart(widget: widgets.ModelWidget) -> None:
@@ -38,7 +38,7 @@ def assert_valid_chart(widget: widgets.ModelWidget) -> None:
     if "layer" in spec:
         kind = alt.LayerChart
     kind.validate(spec)  # raises if the spec breaks the Vega-Lite schema
-    assert shown_output(widget)  # something is on show
+    assert shown_spec(widget) == spec  # the chart on show draws the current spec
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ Altair charts need Vega, Vega-Lite and Vega-Embed in the browser. Altair's own t
 them from a CDN, which the course must not do (the site loads nothing from third-party servers,
 and Binder or a classroom may be offline). This module builds one script from the JavaScript
 bundle that ``vl-convert-python`` ships, pinned to the versions the installed Altair expects,
-and copies MathJax from the ``django-static-mathjax`` wheel (it has no Django dependency).
+and copies MathJax from the ``django-static-mathjax`` wheel (it has no Django dependency). The
+bundle ships inside the package (``static/vega-bundle.js``), so learners' kernels and the site
+build draw charts without ``vl-convert-python``; :func:`write_vega_bundle` rebuilds it.
 
 The chart script defines ``window.vega``, ``window.vegaLite`` and ``window.vegaEmbed`` and then
 draws every chart that :mod:`socialmarketing.charts` queued on ``window.smChartQueue``. It can be
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
+import re
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 CHART_SCRIPT_NAME = "socialmarketing-charts.js"
@@ -48,20 +53,57 @@ _DRAW_QUEUE = """
 """
 
 
+#: The Vega libraries shipped inside the package (package data), built by :func:`build_vega_bundle`.
+BUNDLE_PATH = Path(__file__).resolve().parent / "static" / "vega-bundle.js"
+_VERSIONS_LINE = re.compile(r"^/\* socialmarketing vega-bundle (\{.*\}) \*/$", re.MULTILINE)
+
+
 @functools.cache
 def vega_bundle() -> str:
     """Return Vega, Vega-Lite and Vega-Embed as one classic script that sets window globals.
 
+    The script ships with the package (``static/vega-bundle.js``), so neither the site build nor
+    a learner's kernel needs ``vl-convert-python``; its first line records the versions inside.
+    """
+    if not BUNDLE_PATH.is_file():
+        raise FileNotFoundError(
+            f"the chart library {BUNDLE_PATH} is missing from the course package; reinstall it "
+            "(pip install .) or rebuild the file with `socialmarketing assets --refresh-bundle`"
+        )
+    return BUNDLE_PATH.read_text(encoding="utf-8")
+
+
+def build_vega_bundle() -> str:
+    """Build the text of ``static/vega-bundle.js`` with ``vl-convert-python`` (a test dependency).
+
     The bundle comes from ``vl_convert.javascript_bundle`` for the Vega-Lite minor version the
-    installed Altair uses; it is wrapped in a function so its top-level names cannot collide
-    with other scripts on the page.
+    installed Altair uses (pyproject.toml pins Altair's minor version); it is wrapped in a
+    function so its top-level names cannot collide with other scripts on the page. The first
+    line records the versions inside it, read back by :func:`bundled_versions`.
     """
     import altair as alt
     import vl_convert
 
     minor = ".".join(alt.VEGALITE_VERSION.split(".")[:2])
     bundle = vl_convert.javascript_bundle(_EXPORT_GLOBALS, vl_version=minor)
-    return "(function () {\n" + bundle + "\n})();\n"
+    versions = {
+        "vega": vl_convert.get_vega_version(),
+        "vega-lite": alt.VEGALITE_VERSION,
+        "vega-embed": vl_convert.get_vega_embed_version(),
+        "built-by": f"vl-convert-python {version('vl-convert-python')}",
+    }
+    if f'"{versions["vega"]}"' not in bundle or f'"{versions["vega-lite"]}"' not in bundle:
+        raise RuntimeError(f"the bundle vl-convert built does not hold the versions {versions}")
+    header = f"/* socialmarketing vega-bundle {json.dumps(versions)} */\n"
+    return header + "(function () {\n" + bundle + "\n})();\n"
+
+
+def write_vega_bundle() -> Path:
+    """Rebuild ``static/vega-bundle.js`` in the source tree (after an Altair upgrade)."""
+    BUNDLE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    BUNDLE_PATH.write_text(build_vega_bundle(), encoding="utf-8")
+    vega_bundle.cache_clear()
+    return BUNDLE_PATH
 
 
 def chart_script() -> str:
@@ -70,24 +112,15 @@ def chart_script() -> str:
 
 
 def bundled_versions() -> dict[str, str]:
-    """Return the versions of Vega, Vega-Lite and Vega-Embed inside the chart script.
+    """Return the versions of Vega, Vega-Lite and Vega-Embed inside the shipped bundle.
 
-    Vega and Vega-Lite are read from their own version strings in the bundle text (``""`` if
-    absent); Vega-Embed does not embed its version, so it comes from vl-convert, which built
-    the bundle. A test compares them with Altair's ``VEGA_VERSION``, ``VEGALITE_VERSION`` and
-    ``VEGAEMBED_VERSION``.
+    Read from the bundle's first line (written by :func:`build_vega_bundle`). A test compares
+    them with Altair's ``VEGA_VERSION``, ``VEGALITE_VERSION`` and ``VEGAEMBED_VERSION``.
     """
-    import altair as alt
-    import vl_convert
-
-    text = vega_bundle()
-    vega = vl_convert.get_vega_version()
-    vega_lite = alt.VEGALITE_VERSION
-    return {
-        "vega": vega if f'"{vega}"' in text else "",
-        "vega-lite": vega_lite if f'"{vega_lite}"' in text else "",
-        "vega-embed": vl_convert.get_vega_embed_version(),
-    }
+    found = _VERSIONS_LINE.search(vega_bundle().split("\n", 1)[0])
+    if not found:
+        raise ValueError(f"{BUNDLE_PATH} does not start with its versions line")
+    return json.loads(found.group(1))
 
 
 def mathjax_source() -> Path:

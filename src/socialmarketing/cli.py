@@ -39,13 +39,26 @@ def _add_assets(subparsers: argparse._SubParsersAction) -> None:
             "MathJax. The book build runs this for you."
         ),
     )
-    parser.add_argument("--out", required=True, help="folder to write the scripts into")
+    parser.add_argument("--out", help="folder to write the scripts into")
+    parser.add_argument(
+        "--refresh-bundle",
+        action="store_true",
+        help=(
+            "rebuild the package's static/vega-bundle.js for the installed Altair (maintainers, "
+            "after an Altair upgrade; needs vl-convert-python, from the test extra)"
+        ),
+    )
 
     def run(args: argparse.Namespace) -> int:
-        from socialmarketing.assets import write_site_assets
+        from socialmarketing import assets
 
-        for path in write_site_assets(args.out):
-            print(path)
+        if not args.out and not args.refresh_bundle:
+            parser.error("give --out DIR, --refresh-bundle, or both")
+        if args.refresh_bundle:
+            print(assets.write_vega_bundle())
+        if args.out:
+            for path in assets.write_site_assets(args.out):
+                print(path)
         return 0
 
     parser.set_defaults(run=run)

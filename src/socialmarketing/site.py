@@ -12,6 +12,10 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 * adds the chart script only to pages that contain a chart, and loads it only when a chart
   comes near the screen: the Vega libraries are large, and parsing them on every page load
   would hold up the page for readers who have not yet scrolled to a chart;
+* points each chapter's launch buttons (Binder, and JupyterHub when an instructor set one) at the
+  chapter's lab notebook in ``notebooks/``, where a learner runs the code with live widgets,
+  instead of the chapter's MyST source (which JupyterLab would open as a text file, or as a
+  notebook needing the book's own tools); pages without a lab get no launch buttons;
 * drops the live-code (Thebe) scripts that Jupyter Book adds to every page even with Thebe
   turned off: they declare the same constant twice (a JavaScript error on every page) and name
   a third-party server. Live code runs on Binder or JupyterHub instead (the launch buttons).
@@ -23,6 +27,7 @@ import os
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from socialmarketing.assets import CHART_SCRIPT_NAME, MATHJAX_ENTRY, write_site_assets
 from socialmarketing.charts import SITE_BUILD_ENV
@@ -96,6 +101,47 @@ def _add_chart_script(
         app.add_js_file(None, body=CHART_LOADER)
 
 
+LAB_FOLDER = "notebooks"
+LAUNCH_GROUP = "launch-buttons"
+
+
+def lab_notebook(pagename: str, repository: Path) -> str | None:
+    """The lab notebook of a book page (``book/03_viral_marketing`` -> ``notebooks/03_viral_
+    marketing.ipynb``), relative to the repository root, or None if the page has none."""
+    name = f"{LAB_FOLDER}/{Path(pagename).name}.ipynb"
+    return name if (repository / name).is_file() else None
+
+
+def _launch_lab_notebooks(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    buttons = context.get("header_buttons") or []
+    groups = [b for b in buttons if b.get("label") == LAUNCH_GROUP]
+    if not groups:
+        return
+    source = app.env.doc2path(pagename)
+    page_in_repository = Path(source).relative_to(app.srcdir).as_posix()
+    lab = lab_notebook(pagename, Path(app.srcdir))
+    if lab is None:
+        buttons[:] = [b for b in buttons if b.get("label") != LAUNCH_GROUP]
+        return
+    for group in groups:
+        for button in group["buttons"]:
+            url = button.get("url", "")
+            # Binder's link names the page as it is; JupyterHub's carries it URL-encoded.
+            new = url.replace(page_in_repository, lab).replace(
+                quote(page_in_repository, safe=""), quote(lab, safe="")
+            )
+            # The theme writes the path from the repository root as "./book/..." (the book's
+            # root is the repository's); JupyterLab wants it without the "./".
+            new = new.replace(f"/./{lab}", f"/{lab}").replace(
+                quote(f"/./{lab}", safe=""), quote(f"/{lab}", safe="")
+            )
+            if new == url:
+                raise ValueError(f"could not point the launch button {url!r} at {lab}")
+            button["url"] = new
+
+
 def _is_thebe(asset: Any) -> bool:
     name = str(getattr(asset, "filename", None) or "")
     inline = str(getattr(asset, "attributes", {}).get("body", ""))
@@ -127,6 +173,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _mark_site_build)
     app.connect("builder-inited", _write_assets)
     app.connect("html-page-context", _add_chart_script)
+    app.connect("html-page-context", _launch_lab_notebooks, priority=800)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _fix_citation_roles)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,7 +6,9 @@ charts from JavaScript served by the course itself, never from a CDN:
 
 * on the published site, each chart queues itself and the page loads the chart script once,
   deferred (the book's Sphinx extension :mod:`socialmarketing.site` adds it to pages with charts);
-* in a live kernel (JupyterLab, Binder), the first chart of the session carries the script inline.
+* in a live kernel (JupyterLab, Binder), each chart is a small widget
+  (:class:`socialmarketing.charts.live.LiveChart`) drawn with the Vega libraries that ship in the
+  package, sent once per kernel; charts survive a browser reload, a second tab and a reconnect.
 
 Builders are thin: they take model output (DataFrames from the model modules) and return an
 ``alt.Chart``; they hold no marketing maths of their own. Charts whose parameters a reader changes
@@ -87,7 +89,6 @@ _RENDERER = "socialmarketing"
 _EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
 CHART_PLACEHOLDER_HEIGHT = 360  # pixels: a 300-pixel plot with its title and a control or two
 _ids = itertools.count(1)
-_script_sent_to_kernel = False
 
 
 @alt.theme.register(_THEME, enable=False)
@@ -108,11 +109,12 @@ def _in_site_build() -> bool:
     return os.environ.get(SITE_BUILD_ENV) == "1"
 
 
-def chart_html(spec: dict[str, Any], *, inline_script: bool = False) -> str:
-    """Return the HTML that draws ``spec`` (a Vega-Lite dict) with the course's offline script.
+def chart_html(spec: dict[str, Any]) -> str:
+    """Return the HTML that draws ``spec`` (a Vega-Lite dict) on the site's pages.
 
-    The chart's ``description`` becomes the figure's accessible name and the text shown where
-    JavaScript is off. With ``inline_script`` the Vega libraries travel inside the HTML.
+    The chart queues itself for the site's chart script (loaded by the page). The chart's
+    ``description`` becomes the figure's accessible name and the text shown where JavaScript is
+    off.
     """
     chart_id = f"sm-chart-{os.getpid()}-{next(_ids)}"
     title = spec.get("title")
@@ -129,10 +131,6 @@ def chart_html(spec: dict[str, Any], *, inline_script: bool = False) -> str:
         f'style="min-height:{CHART_PLACEHOLDER_HEIGHT}px" '
         f'role="figure" aria-label="{label}"><noscript>{label}</noscript></div>'
     ]
-    if inline_script:
-        from socialmarketing.assets import chart_script
-
-        parts.append(f"<script>{chart_script()}</script>")
     parts.append(
         "<script>(function(){var q=window.smChartQueue=window.smChartQueue||[];"
         f'q.push(["{chart_id}",{payload},{options}]);'
@@ -141,17 +139,19 @@ def chart_html(spec: dict[str, Any], *, inline_script: bool = False) -> str:
     return "".join(parts)
 
 
-def _render(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
-    global _script_sent_to_kernel
-    inline = not _in_site_build() and not _script_sent_to_kernel
-    _script_sent_to_kernel = _script_sent_to_kernel or inline
-    title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    return {
-        "text/html": chart_html(spec, inline_script=inline),
-        "text/plain": f"<Chart: {title or spec.get('description', 'untitled')}>",
-    }
+def _render(spec: dict[str, Any], **_metadata: Any) -> dict[str, Any]:
+    """The course's Altair renderer: HTML for the site build, a live chart widget elsewhere."""
+    if _in_site_build():
+        title = spec.get("title")
+        if isinstance(title, dict):
+            title = title.get("text")
+        return {
+            "text/html": chart_html(spec),
+            "text/plain": f"<Chart: {title or spec.get('description', 'untitled')}>",
+        }
+    from socialmarketing.charts.live import live_chart
+
+    return live_chart(spec)
 
 
 alt.renderers.register(_RENDERER, _render)

@@ -9,11 +9,20 @@ microblog and on traditional online channels. Every chapter of the course uses t
 
 The committed ``data/`` folder of the repository is exactly what
 ``generate("data/")`` (or ``socialmarketing data generate --out data/``) writes, byte for byte.
-``data/README.md`` (the data sheet) describes every table, column and model parameter.
+``data/README.md`` (the data sheet) describes every table, column and model parameter. The
+installed package carries the same files (``socialmarketing/sample_data``), so ``load`` works
+wherever a learner runs; ``print(source())`` says which copy is in use.
 """
 
 from socialmarketing.data.generate import build_tables, generate
-from socialmarketing.data.load import DATA_ENV_VAR, find_data_dir, load, load_all
+from socialmarketing.data.load import load, load_all, source
+from socialmarketing.data.location import (
+    DATA_ENV_VAR,
+    DataSource,
+    data_fingerprint,
+    find_data,
+    find_data_dir,
+)
 from socialmarketing.data.parameters import DEFAULT_SEED, SCALES
 from socialmarketing.data.schema import TABLES, Column, Table
 
@@ -23,10 +32,14 @@ __all__ = [
     "SCALES",
     "TABLES",
     "Column",
+    "DataSource",
     "Table",
     "build_tables",
+    "data_fingerprint",
+    "find_data",
     "find_data_dir",
     "generate",
     "load",
     "load_all",
+    "source",
 ]

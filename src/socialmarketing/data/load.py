@@ -12,56 +12,27 @@ another table (for example ``reposts.post_id``) must point to a row that exists.
 raises ``FileNotFoundError`` or ``ValueError`` with a message that names the file, the column
 and the problem, and shows a bad value and its line.
 
-The data folder is, in this order: the ``data_dir`` argument, the folder named by the
-environment variable ``SOCIALMARKETING_DATA``, or the ``data/`` folder of the repository that
-holds the package.
+The data folder is found as :mod:`socialmarketing.data.location` documents: the ``data_dir``
+argument, the environment variable ``SOCIALMARKETING_DATA``, a ``data/`` folder beside the
+notebook, the course repository's ``data/``, then the copy inside the installed package.
+``source()`` says which folder that is, how it was found and its fingerprint.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from socialmarketing.data.location import find_data, find_data_dir
 from socialmarketing.data.schema import TABLES, Column, Table
 from socialmarketing.validation import check_choice
 
-__all__ = ["DATA_ENV_VAR", "find_data_dir", "load", "load_all"]
+__all__ = ["load", "load_all", "source"]
 
-DATA_ENV_VAR = "SOCIALMARKETING_DATA"
-_REPOSITORY_DATA = Path(__file__).resolve().parents[3] / "data"
 _TRUE_FALSE = {"true": True, "false": False}
-
-
-def find_data_dir(data_dir: str | Path | None = None) -> Path:
-    """Return the folder that holds the sample data (see the module docstring for the order).
-
-    Raises ``FileNotFoundError`` with instructions if there is none.
-    """
-    if data_dir is not None:
-        folder = Path(data_dir)
-        if not folder.is_dir():
-            raise FileNotFoundError(f"data folder {str(folder)!r} does not exist")
-        return folder
-    from_env = os.environ.get(DATA_ENV_VAR)
-    if from_env:
-        folder = Path(from_env)
-        if not folder.is_dir():
-            raise FileNotFoundError(
-                f"{DATA_ENV_VAR} is set to {from_env!r}, but that folder does not exist"
-            )
-        return folder
-    if (_REPOSITORY_DATA / "accounts.csv").is_file():
-        return _REPOSITORY_DATA
-    raise FileNotFoundError(
-        "no sample data folder found. The data ships in the data/ folder of the course "
-        "repository; if you installed the package without it, make the data yourself with "
-        "`socialmarketing data generate --out data/` (it is the same, byte for byte), then "
-        f"pass data_dir='data' or set the environment variable {DATA_ENV_VAR} to that folder"
-    )
 
 
 def _line(position: int) -> int:
@@ -256,7 +227,7 @@ def load(
 ) -> pd.DataFrame:
     """Return one table of the sample data (e.g. ``"orders"``) as a typed, checked DataFrame.
 
-    ``data_dir`` is the folder with the CSV files (default: see :func:`find_data_dir`).
+    ``data_dir`` is the folder with the CSV files (default: see :func:`source`).
     With ``check_references=False`` the references to other tables are not checked (faster;
     the other files are then not read).
     """
@@ -273,3 +244,12 @@ def load_all(
     for name in TABLES:
         loaded[name] = _load(name, folder, loaded, check_references)
     return loaded
+
+
+def source(data_dir: str | Path | None = None):
+    """Which sample data :func:`load` reads: its folder, how it was found and its fingerprint.
+
+    ``print(data.source())`` gives one line, for example ``Moonbrew sample data from
+    /home/jovyan/data (the data/ folder of the course repository), fingerprint 3f2a9c1d04be``.
+    """
+    return find_data(data_dir)

@@ -20,9 +20,10 @@ a tenth of a second and a slider should feel instant.
 For code and tests, ``widget.controls`` maps each input's name to its widget: set
 ``widget.controls["cvr"].value = 0.05`` and ``widget.result`` holds the model's new output.
 
-Call :func:`socialmarketing.charts.setup` once at the top of the notebook, as for any chart:
-the widgets draw their charts with the Altair renderer in use, and the course's renderer needs
-no internet connection.
+Each widget draws its chart with :class:`socialmarketing.charts.live.LiveChart`, from the Vega
+libraries that ship in the package: no internet connection is needed, and the chart survives a
+browser reload. Call :func:`socialmarketing.charts.setup` once at the top of the notebook for the
+course's theme in the charts you draw yourself.
 
 On the static website there is no Python kernel, so the book uses the charts' own sliders
 instead (the builders in :mod:`socialmarketing.charts` with ``sliders=True``).
@@ -35,13 +36,13 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import altair as alt
 import ipywidgets as widgets
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from socialmarketing import charts, costs, funnel, relationship, viral
+from socialmarketing.charts.live import LiveChart
 from socialmarketing.validation import check_count, check_positive, check_rates
 
 __all__ = [
@@ -53,9 +54,10 @@ __all__ = [
     "funnel_widget",
 ]
 
-#: Room for the long, explanatory slider labels.
+#: Room for the long, explanatory slider labels. On a narrow screen (a phone, a split window)
+#: the label stacks above its control instead: see ``_NARROW_LAYOUT_CSS``.
 _LABEL_STYLE = {"description_width": "20em"}
-_CONTROL_LAYOUT = widgets.Layout(width="38em")
+_CONTROL_LAYOUT = widgets.Layout(width="100%", max_width="38em")
 
 
 #: CSS class of every course widget's panel.
@@ -96,6 +98,25 @@ _LABEL_HANDLES_SCRIPT = """
   }
 })();
 """.replace("WIDGET_CLASS", WIDGET_CLASS)
+#: Below 36em of panel width (a 390-pixel phone, a narrow split), each control's label goes on
+#: its own line above the control, which then takes the panel's full width: with the labels'
+#: fixed 20em beside them, the sliders would be pushed off-screen. A container query measures the
+#: panel itself, so it also works in a narrow JupyterLab panel on a wide screen.
+_NARROW_LAYOUT_CSS = """
+.WIDGET_CLASS { container-type: inline-size; max-width: 100%; }
+.WIDGET_CLASS .sm-chart { max-width: 100%; overflow-x: auto; }
+@container (max-width: 36em) {
+  .WIDGET_CLASS .widget-inline-hbox { flex-wrap: wrap; height: auto; }
+  .WIDGET_CLASS .widget-inline-hbox > .widget-label {
+    width: 100% !important; max-width: 100% !important; text-align: left; white-space: normal;
+    line-height: 1.3; margin-bottom: 2px;
+  }
+  .WIDGET_CLASS .widget-inline-hbox > :not(.widget-label) { flex: 1 1 auto; min-width: 0; }
+  .WIDGET_CLASS .widget-hslider .slider-container { flex: 1 1 8em; margin-left: 8px; }
+  .WIDGET_CLASS .widget-hslider .widget-readout { flex: 0 0 auto; min-width: 4em; }
+}
+""".replace("WIDGET_CLASS", WIDGET_CLASS)
+
 _LABEL_HANDLES_OUTPUT = {
     "output_type": "display_data",
     "data": {"application/javascript": _LABEL_HANDLES_SCRIPT, "text/plain": ""},
@@ -127,8 +148,9 @@ class ModelWidget(widgets.VBox):
         The model's output for the current values of the controls.
     spec
         The Vega-Lite spec of the chart on show.
-    summary, output
-        The HTML summary widget and the Output widget that holds the chart.
+    summary, chart
+        The HTML summary widget and the chart (a :class:`socialmarketing.charts.live.LiveChart`,
+        redrawn in place when :attr:`spec` changes).
     """
 
     def __init__(
@@ -146,15 +168,18 @@ class ModelWidget(widgets.VBox):
         self._draw = draw
         self._describe = describe
         self.summary = widgets.HTML()
-        self.output = widgets.Output()
-        heading = widgets.HTML(f"<h3>{html.escape(title)}</h3>")
+        values = self.values()
+        self.result = compute(**values)
+        self.spec = draw(self.result, values)
+        self.summary.value = describe(self.result, values)
+        self.chart = LiveChart(self.spec)
+        heading = widgets.HTML(f"<style>{_NARROW_LAYOUT_CSS}</style><h3>{html.escape(title)}</h3>")
         accessibility = widgets.Output(layout=widgets.Layout(display="none"))
         accessibility.outputs = (_LABEL_HANDLES_OUTPUT,)
-        super().__init__([heading, *controls.values(), self.summary, self.output, accessibility])
+        super().__init__([heading, *controls.values(), self.summary, self.chart, accessibility])
         self.add_class(WIDGET_CLASS)
         for control in controls.values():
             control.observe(self._on_change, names="value")
-        self.refresh()
 
     def values(self) -> dict[str, Any]:
         """The current value of every control, by name.
@@ -173,20 +198,10 @@ class ModelWidget(widgets.VBox):
         self.result = self._compute(**values)
         self.spec = self._draw(self.result, values)
         self.summary.value = self._describe(self.result, values)
-        self.output.outputs = (_display_data(self.spec),)
+        self.chart.spec = self.spec
 
     def _on_change(self, _change: dict[str, Any]) -> None:
         self.refresh()
-
-
-def _display_data(spec: dict[str, Any]) -> dict[str, Any]:
-    """The chart as a notebook output, drawn by the Altair renderer in use.
-
-    After :func:`socialmarketing.charts.setup` that is the course's offline renderer.
-    """
-    bundle = alt.renderers.get()(spec)
-    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-    return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
 def _room_for(value: float, maximum: float, ceiling: float = math.inf) -> float:
