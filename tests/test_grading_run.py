@@ -166,7 +166,8 @@ def test_a_submission_past_its_time_limit_is_stopped_and_its_worker_replaced(cou
     assert all(results[s].score == MAX_SCORE for s in ("ada", "bea", "cy"))
     # The killed worker's kernel went with it: no process is left that uses the grading folder
     # (each kernel's command line names its connection file there).
-    assert processes_mentioning(f"{tempfile.gettempdir()}/.sm-grade-{ASSIGNMENT}-") == []
+    leftover = f"{tempfile.gettempdir()}/.sm-grade-{ASSIGNMENT}-"
+    assert processes_mentioning(leftover, this_session_only=True) == []
 
 
 HOSTILE = """\
@@ -254,18 +255,24 @@ def test_default_workers_keep_the_cores_busy():
     assert run.default_workers(16) == 25
 
 
-def test_the_same_grading_runs_on_a_dask_cluster(course):
+def test_the_same_grading_runs_on_a_dask_cluster_with_the_same_time_limit(course):
     from distributed import LocalCluster
 
     for student, answers in CLASS.items():
         submit(course, student, answers)
+    submit(course, "gus", {**SOLUTION, "answer_cell": "while True:\n    pass"})
     local = course.parent / "local"
     shutil.copytree(course, local)
-    run.grade_assignment(ASSIGNMENT, local, workers=3)
+    run.grade_assignment(ASSIGNMENT, local, workers=3, submission_timeout=12)
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        outcome = run.grade_assignment(ASSIGNMENT, course, scheduler=cluster.scheduler_address)
+        outcome = run.grade_assignment(
+            ASSIGNMENT, course, scheduler=cluster.scheduler_address, submission_timeout=12
+        )
     assert outcome.count("graded") == len(CLASS), outcome.table()
+    # The loop runs past the 12 s limit (a cell may run 20 s): stopped on the cluster too.
+    assert {r.student: r.status for r in outcome.results}["gus"] == "timed out"
     assert scores(course) == scores(local)
+    assert processes_mentioning(str(course)) == []  # its work folder is in the course
     assert not list(course.glob(".sm-grade-*")), "the cluster work folder was not removed"

@@ -11,6 +11,7 @@ from toy_course import ASSIGNMENT, SOLUTION, grading_task, scores, temporary_cou
 from traitlets.config.loader import PyFileConfigLoader
 
 from socialmarketing.grading import worker
+from socialmarketing.grading.sandbox import Limits
 
 pytestmark = pytest.mark.slow
 
@@ -40,11 +41,19 @@ def test_the_private_course_holds_one_submission_and_the_grading_settings(course
     assert config.LimitedExecute.shutdown_kernel == "immediate"
     manager = config.SandboxedKernelManager
     assert config.LimitedExecute.kernel_manager_class.endswith("sandbox.SandboxedKernelManager")
-    assert manager.hidden_paths == [str(course), str(private)]
+    # Hidden even where a software folder would show them: the course, and the work folder
+    # holding every submission's private course.
+    assert manager.hidden_paths == [str(course), str(tmp_path)]
     assert manager.writable_paths == [str(private / "autograded" / "ada" / ASSIGNMENT)]
     assert manager.software_paths == ["/opt/py", "/srv/data"]
     assert manager.transport == "ipc"
-    assert manager.ip == str(tmp_path / "w" / "runtime" / "kernel")  # absolute, per submission
+    runtime = tmp_path / "w" / "runtime"
+    assert manager.ip == str(runtime / "kernel")  # absolute, per submission
+    # The connection file too (jupyter_client's default is a file in the shared /tmp).
+    assert manager.connection_file == str(runtime / "kernel.json")
+    assert manager.log_file == str(runtime / "kernel.log")
+    assert manager.limits == Limits().to_config()
+    assert manager.cgroup_name == worker.cgroup_name(task)
 
 
 def test_without_a_sandbox_only_the_transport_is_set(course, tmp_path):

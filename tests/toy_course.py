@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,14 +95,15 @@ def make_course(root: Path, cell_timeout: int = 20) -> Path:
 
 @contextlib.contextmanager
 def temporary_course(
-    prefix: str, submissions: dict[str, dict[str, str]] | None = None
+    prefix: str, submissions: dict[str, dict[str, str]] | None = None, where: str = "/var/tmp"
 ) -> Iterator[Path]:
     """The course, with these submissions (student: answers), in a new folder removed afterwards.
 
-    The folder is in /var/tmp, not /tmp, so that hiding the course from student kernels is done by
-    the sandbox's explicit rule for the course folder, not by the fresh /tmp every sandbox gets.
+    The folder is in ``where``: /var/tmp by default, so that hiding the course from student
+    kernels cannot rest on the fresh /tmp every sandbox gets; /tmp (where ``tempfile`` puts
+    things) is tested too.
     """
-    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/var/tmp"))
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
     try:
         course = make_course(root / "course")
         for student, answers in (submissions or {}).items():
@@ -111,13 +113,24 @@ def temporary_course(
         shutil.rmtree(root, ignore_errors=True)
 
 
-def processes_mentioning(text: str) -> list[str]:
+#: Marks the processes of this test session (they inherit it), so that a check for leftover
+#: grading processes does not see another test run's on the same machine.
+SESSION_MARKER = f"SM_TEST_SESSION={os.getpid()}-{time.time_ns()}"
+os.environ[SESSION_MARKER.split("=")[0]] = SESSION_MARKER.split("=")[1]
+
+
+def processes_mentioning(text: str, this_session_only: bool = False) -> list[str]:
     """Command lines of the running processes that contain ``text`` (a student kernel's names
-    its connection file, in the grading work folder)."""
+    its connection file, in the grading work folder); with ``this_session_only``, only those
+    started by this test session."""
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             command = cmdline.read_bytes()
+            if this_session_only and SESSION_MARKER.encode() not in (
+                cmdline.parent / "environ"
+            ).read_bytes().split(b"\0"):
+                continue
         except OSError:  # it ended while we looked
             continue
         if text.encode() in command:

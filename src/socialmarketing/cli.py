@@ -146,9 +146,12 @@ def _add_grade(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Autograde the notebooks in submitted/*/ASSIGNMENT/ into the course's gradebook.db "
             "with nbgrader's own autograder, several at once. Student code runs in a sandbox "
-            "(bubblewrap): no network, no view of the solutions, the other submissions or the "
-            "gradebook. A submission that cannot be graded gets a status and a reason; the "
-            "others are graded; grades already in the gradebook are kept."
+            "(bubblewrap) as an unprivileged user with no rights, even when you are root: no "
+            "network, no view of the course (solutions, other submissions, gradebook), of the "
+            "grading work folder or of your environment, and limits on memory, processes, file "
+            "size and open files. A submission that cannot be graded gets a status and a "
+            "reason, and its log is kept in reports/grading-logs/; the others are graded; "
+            "grades already in the gradebook are kept."
         ),
     )
     _course_argument(parser)
@@ -171,6 +174,19 @@ def _add_grade(subparsers: argparse._SubParsersAction) -> None:
         help="output kept per cell (default 1,000,000 bytes)",
     )
     parser.add_argument(
+        "--memory-limit",
+        type=float,
+        default=3,
+        metavar="GB",
+        help="memory each process of a student's kernel may use (default 3 GB)",
+    )
+    parser.add_argument(
+        "--max-processes",
+        type=int,
+        default=256,
+        help="processes and threads a student's kernel may run at once (default 256)",
+    )
+    parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="grade on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786)",
@@ -187,8 +203,14 @@ def _add_grade(subparsers: argparse._SubParsersAction) -> None:
             find_submissions,
             grade_assignment,
         )
-        from socialmarketing.grading.sandbox import isolation_problem
+        from socialmarketing.grading.sandbox import Limits, isolation_problem
+        from socialmarketing.validation import check_positive
 
+        check_positive("--memory-limit", args.memory_limit)
+        check_positive("--max-processes", args.max_processes)
+        limits = Limits(
+            memory_bytes=int(args.memory_limit * 2**30), max_processes=args.max_processes
+        )
         problem = isolation_problem()
         if problem and args.allow_unsandboxed:
             print(
@@ -219,6 +241,7 @@ def _add_grade(subparsers: argparse._SubParsersAction) -> None:
                 allow_unsandboxed=args.allow_unsandboxed,
                 scheduler=args.scheduler,
                 on_result=advance,
+                limits=limits,
             )
         except IsolationUnavailable as error:
             bar.close()

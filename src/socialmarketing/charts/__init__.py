@@ -109,12 +109,13 @@ def _in_site_build() -> bool:
     return os.environ.get(SITE_BUILD_ENV) == "1"
 
 
-def chart_html(spec: dict[str, Any]) -> str:
-    """Return the HTML that draws ``spec`` (a Vega-Lite dict) on the site's pages.
+def chart_html(spec: dict[str, Any], *, inline_script: bool = False) -> str:
+    """Return the HTML that draws ``spec`` (a Vega-Lite dict) with the course's offline script.
 
-    The chart queues itself for the site's chart script (loaded by the page). The chart's
-    ``description`` becomes the figure's accessible name and the text shown where JavaScript is
-    off.
+    On the site's pages the chart queues itself for the chart script the page loads. With
+    ``inline_script`` the script travels inside the HTML, for a standalone page (the grading
+    report). The chart's ``description`` becomes the figure's accessible name and the text shown
+    where JavaScript is off.
     """
     chart_id = f"sm-chart-{os.getpid()}-{next(_ids)}"
     title = spec.get("title")
@@ -131,6 +132,10 @@ def chart_html(spec: dict[str, Any]) -> str:
         f'style="min-height:{CHART_PLACEHOLDER_HEIGHT}px" '
         f'role="figure" aria-label="{label}"><noscript>{label}</noscript></div>'
     ]
+    if inline_script:
+        from socialmarketing.assets import chart_script
+
+        parts.append(f"<script>{chart_script()}</script>")
     parts.append(
         "<script>(function(){var q=window.smChartQueue=window.smChartQueue||[];"
         f'q.push(["{chart_id}",{payload},{options}]);'

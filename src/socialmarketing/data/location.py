@@ -115,9 +115,14 @@ def _repository_candidates(start: Path) -> list[Path]:
         if _is_course_repository(folder):
             found.append(folder / "data")
             break
-    if _is_course_repository(_PACKAGE_REPOSITORY):
+    if _holds_this_package(_PACKAGE_REPOSITORY):
         found.append(_PACKAGE_REPOSITORY / "data")
     return found
+
+
+def _holds_this_package(folder: Path) -> bool:
+    """Whether ``folder`` is the clone this package is installed from (an editable install)."""
+    return (folder / "src" / "socialmarketing").resolve() == Path(__file__).resolve().parents[1]
 
 
 def _explicit(folder: Path, what: str, fix: str) -> Path:

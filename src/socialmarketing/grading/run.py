@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from socialmarketing.grading.processes import PROCESS_DIED, ForkServer, WorkerProcess
-from socialmarketing.grading.sandbox import isolation_problem, software_paths
+from socialmarketing.grading.sandbox import Limits, isolation_problem, software_paths
 from socialmarketing.grading.worker import failed_result
 from socialmarketing.validation import check_positive
 
@@ -157,10 +157,49 @@ def _precheck(folder: Path, notebooks: list[str]) -> str:
 
 def _explain_failure(result: dict[str, Any]) -> str:
     text = result.get("error", "") + "\n".join(result.get("messages", []))
+    sandbox_lines = [
+        line.strip()
+        for line in result.get("kernel_log", "").splitlines()
+        if line.strip().startswith("bwrap:")
+    ]
+    if sandbox_lines:
+        return f"the sandbox could not start the kernel: {sandbox_lines[-1][:300]}"
     if "DeadKernelError" in text or "Kernel died" in text:
         return "the kernel crashed while running the notebook (it exited or ran out of memory)"
     last = [line for line in result.get("error", "").splitlines() if line.strip()]
     return last[-1][:300] if last else "nbgrader could not grade it (see the log)"
+
+
+#: Where the logs of submissions that could not be graded are kept, inside the course folder
+#: (``reports/`` is git-ignored: logs name students).
+LOG_FOLDER = Path("reports") / "grading-logs"
+
+
+def _keep_log(course: Path, assignment: str, student: str, reason: str, raw: dict) -> Path:
+    """Write what is known about a failed submission where the instructor can read it."""
+    folder = course / LOG_FOLDER / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{student}.log"
+    parts = [
+        f"{student}: {reason}",
+        "--- nbgrader's error ---",
+        raw.get("error", ""),
+        "--- nbgrader's log ---",
+        raw.get("log", ""),
+        "--- the sandbox's and the kernel's error output ---",
+        raw.get("kernel_log", ""),
+    ]
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+#: Error messages in a graded notebook that mean a resource limit stopped the student's code.
+LIMIT_SIGNS = {
+    "MemoryError": "a cell ran out of memory (the sandbox's memory limit)",
+    "File too large": "a cell wrote a file past the size limit",
+    "Too many open files": "a cell opened more files than the limit allows",
+    "Resource temporarily unavailable": "a cell started more processes than the limit allows",
+}
 
 
 def _notes(autograded: Path, grade_cells: dict[str, list[str]]) -> list[str]:
@@ -179,7 +218,26 @@ def _notes(autograded: Path, grade_cells: dict[str, list[str]]) -> list[str]:
             notes.append("a cell ran past the time limit and was stopped")
         if any("[output limit:" in str(o.get("text", "")) for o in outputs):
             notes.append("a cell printed more than the output limit; the rest was dropped")
+        errors = " ".join(f"{o.get('ename')}: {o.get('evalue')}" for o in outputs)
+        notes += [note for sign, note in LIMIT_SIGNS.items() if sign in errors]
     return notes
+
+
+def _copy_capped(source: Path, destination: Path, max_bytes: int) -> list[str]:
+    """Copy a graded folder, leaving out files over ``max_bytes``; the names left out."""
+    left_out = []
+    for path in sorted(source.rglob("*")):
+        target = destination / path.relative_to(source)
+        if path.is_symlink():
+            left_out.append(f"{path.relative_to(source)} (a link)")
+        elif path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif path.stat().st_size > max_bytes:
+            left_out.append(f"{path.relative_to(source)} ({path.stat().st_size / 2**20:.0f} MB)")
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return left_out
 
 
 def _snapshot(db_path: Path, copy_path: Path) -> None:
@@ -200,6 +258,8 @@ def grade_assignment(
     allow_unsandboxed: bool = False,
     scheduler: str | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    limits: Limits | None = None,
+    max_copied_file_bytes: int = 5 * 2**20,
 ) -> GradingResult:
     """Autograde the submissions of ``assignment`` in the nbgrader course folder ``course``.
 
@@ -227,6 +287,11 @@ def grade_assignment(
         workers share. Needs the ``cluster`` extra.
     on_result
         Called with each :class:`SubmissionResult` as it arrives (the CLI's progress bar).
+    limits
+        Memory, processes, file size and open files for each student's kernel (default:
+        :class:`~socialmarketing.grading.sandbox.Limits`).
+    max_copied_file_bytes
+        Files in a graded folder larger than this are not copied back into ``autograded/``.
     """
     started = time.perf_counter()
     course = Path(course).resolve()
@@ -303,6 +368,8 @@ def grade_assignment(
                     "max_output_bytes": max_output_bytes,
                     "sandbox": sandboxed,
                     "software": software,
+                    "limits": (limits or Limits()).to_config(),
+                    "max_copied_file_bytes": max_copied_file_bytes,
                 }
             )
         from nbgrader.api import Gradebook
@@ -350,7 +417,9 @@ def _record(
         )
     seconds = float(raw.get("seconds", 0.0))
     if not raw.get("success"):
-        return SubmissionResult(student, "failed", _explain_failure(raw), seconds=seconds)
+        reason = _explain_failure(raw)
+        log = _keep_log(course, assignment, student, reason, raw)
+        return SubmissionResult(student, "failed", reason, seconds=seconds, notes=[f"log: {log}"])
     from socialmarketing.grading.merge import write_automatic_grades
 
     private = Path(task["workdir"]) / "course"
@@ -362,7 +431,7 @@ def _record(
     destination = course / "autograded" / student / assignment
     if destination.exists():
         shutil.rmtree(destination)
-    shutil.copytree(graded_folder, destination)
+    left_out = _copy_capped(graded_folder, destination, task["max_copied_file_bytes"])
     submission = gradebook.find_submission(assignment, student)
     score, max_score = submission.score, submission.max_score
     grade_cells = {
@@ -370,6 +439,8 @@ def _record(
         for nb in gradebook.find_assignment(assignment).notebooks
     }
     notes = _notes(destination, grade_cells)
+    if left_out:
+        notes.append(f"not copied to autograded/ (too large or a link): {', '.join(left_out)}")
     return SubmissionResult(student, "graded", "", score, max_score, seconds, notes)
 
 
@@ -436,11 +507,20 @@ def _run_locally(
 _CLUSTER_GRADING = threading.Lock()
 
 
-def _grade_on_cluster_worker(task: dict[str, Any]) -> dict[str, Any]:
-    from socialmarketing.grading.worker import grade_or_report
-
+def _grade_on_cluster_worker(task: dict[str, Any]) -> dict[str, Any] | None:
+    """Grade one task on a cluster machine, in a grading process of its own that is killed (with
+    the student's kernel) past the submission's time limit: then the result is None."""
     with _CLUSTER_GRADING:
-        return grade_or_report(task)
+        workdir = Path(task["workdir"])
+        workdir.mkdir(parents=True, exist_ok=True)
+        server = ForkServer(workdir)
+        try:
+            worker = server.start_worker(workdir / "worker.log")
+            raw = worker.grade(task, task["submission_timeout"])
+            worker.stop(kill=raw is None or raw.get("error") == PROCESS_DIED)
+        finally:
+            server.close()
+        return raw
 
 
 def _run_on_cluster(tasks: list[dict[str, Any]], submission_timeout: float, scheduler: str):

@@ -1,21 +1,30 @@
-"""Run a student's kernel in a sandbox: no network, and only its own folder on disk.
+"""Run a student's kernel in a sealed sandbox: it sees only what it needs, and has no rights.
 
 Autograding runs code that students wrote. nbgrader starts that code in an ordinary Jupyter
-kernel with all the rights of the instructor who runs it: it could read the solutions in
-``source/``, the other students' submissions and the gradebook, or talk to the network. Here the
-kernel process is started inside a bubblewrap sandbox (``bwrap``, Debian package ``bubblewrap``,
-built on Linux namespaces):
+kernel with all the rights of the instructor who runs it (often root, in a container). Here the
+kernel is started inside a bubblewrap sandbox (``bwrap``, Debian package ``bubblewrap``, built on
+Linux namespaces), through :mod:`.confine`, which first puts it under resource limits:
 
-* the whole file system is visible **read-only** (so Python, the course package and the sample
-  data work as usual), except
-* the course folder and the grading work folder are hidden behind empty in-memory folders
-  (read-only where possible), and ``/tmp`` is a fresh empty one;
-* the notebook's own folder and the kernel's socket folder are the only writable places;
-* the network namespace is new and empty (no network at all), and so is the process namespace:
-  the kernel sees no other processes and dies with its parent.
+* **It sees almost nothing.** The sandbox's file system starts empty. Only the system's programs
+  and libraries (``/usr`` and its links), a few harmless files of ``/etc``, Python, the course
+  package and the sample data are shown, read-only; then the notebook's own folder and the
+  submission's runtime folder (its connection file and sockets), read-write. The real ``/tmp``,
+  ``$TMPDIR``, home folders, the course (solutions, other submissions, the gradebook) and the
+  grading work folder do not exist inside, wherever they live (``/tmp``, ``/var/tmp``, a home
+  folder); ``/tmp`` is a fresh empty one.
+* **It has no rights.** A new user namespace maps the kernel to the unprivileged user ``nobody``
+  with every capability dropped, even when the instructor is root: it cannot unmount or remount
+  anything, and the read-only folders stay read-only.
+* **It is alone.** New network (none at all), process, IPC and host-name namespaces: the kernel
+  sees no other process and no network, and dies with the grading process that started it.
+* **Its environment is clean.** Only a short list of variables reaches it (``PATH``, ``HOME``,
+  locale, the sample data's folder and OpenBLAS settings), never the grader's own.
+* **It is bounded** (:class:`Limits`, applied by :mod:`.confine`): memory, number of processes,
+  size of any file it writes and number of open files.
 
-The kernel talks to the grader over Unix sockets (``ipc`` transport) in a per-submission folder
-with an absolute path, so parallel graders never compete for TCP ports.
+:func:`isolation_problem` runs a probe sandbox once and says, in a sentence, why kernels cannot
+be sandboxed on this machine (for example inside a Docker container whose default security
+profile forbids user namespaces), or ``None``.
 """
 
 from __future__ import annotations
@@ -26,12 +35,64 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import List, Unicode
+from traitlets import Dict, List, Unicode
 
-__all__ = ["SandboxedKernelManager", "bwrap_command", "isolation_problem", "software_paths"]
+__all__ = [
+    "PASSED_VARIABLES",
+    "Limits",
+    "SandboxedKernelManager",
+    "bwrap_command",
+    "isolation_problem",
+    "software_paths",
+]
+
+#: The user the kernel runs as inside its user namespace: ``nobody``.
+NOBODY = 65534
+#: Variables of the grader's environment passed on to the kernel (all others are dropped).
+PASSED_VARIABLES = ("SOCIALMARKETING_DATA", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
+#: What ``/etc`` shows inside: what programs need to start, nothing secret.
+_ETC_FILES = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "localtime",
+    "nsswitch.conf",
+    "host.conf",
+    "hosts",
+    "passwd",
+    "group",
+    "alternatives",
+    "ssl/certs",
+    "ca-certificates",
+    "fonts",
+    "mime.types",
+    "matplotlibrc",
+)
+_SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission's kernel and everything it starts.
+
+    ``memory_bytes`` caps each process's address space (and, where a memory cgroup is
+    available, all of them together); ``max_processes`` the processes and threads alive at
+    once; ``max_file_bytes`` the size of any one file written; ``max_open_files`` the files and
+    sockets open at once in one process.
+    """
+
+    memory_bytes: int = 3 * 2**30
+    max_processes: int = 256
+    max_file_bytes: int = 64 * 2**20
+    max_open_files: int = 1024
+
+    def to_config(self) -> dict[str, int]:
+        return asdict(self)
 
 
 @functools.cache
@@ -44,15 +105,18 @@ def isolation_problem() -> str | None:
             "network access and read access to the solutions. Install it with "
             "`apt-get install bubblewrap`"
         )
-    probe = [*bwrap_command(hidden=[], writable=[], workdir="/", software=[]), "true"]
+    probe = [*bwrap_command(writable=[], workdir="/tmp"), sys.executable, "-c", "pass"]
     try:
-        result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap is installed but could not start a sandbox: {error}"
     if result.returncode != 0:
         return (
-            "bubblewrap is installed but could not start a sandbox (user namespaces may be "
-            f"disabled on this machine): {result.stderr.strip() or result.returncode}"
+            "bubblewrap is installed but could not start a sandbox: "
+            f"{result.stderr.strip() or f'exit status {result.returncode}'}. It needs user "
+            "namespaces; inside a Docker container, start the container with "
+            "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined` (see the "
+            "instructor guide)"
         )
     return None
 
@@ -66,69 +130,110 @@ def software_paths() -> list[str]:
     folders.add(str(Path(socialmarketing.__file__).resolve().parents[1]))
     with contextlib.suppress(FileNotFoundError):  # no data: the kernel reports it itself
         folders.add(str(find_data_dir().resolve()))
-    return sorted(folder for folder in folders if Path(folder).is_dir())
+    # A Python found through a link (a venv's python -> the base interpreter).
+    folders.add(str(Path(sys.executable).resolve().parents[1]))
+    return sorted(_outermost(folder for folder in folders if Path(folder).is_dir()))
+
+
+def _outermost(folders) -> list[str]:
+    """The folders, without those inside another one of them."""
+    kept: list[Path] = []
+    for folder in sorted({Path(f) for f in folders}, key=lambda p: len(p.parts)):
+        if not any(folder.is_relative_to(other) for other in kept):
+            kept.append(folder)
+    return [str(folder) for folder in kept]
+
+
+def _system_binds() -> list[str]:
+    arguments: list[str] = []
+    for name in _SYSTEM_FOLDERS:
+        path = Path(name)
+        if path.is_symlink():
+            arguments += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            arguments += ["--ro-bind", name, name]
+    for name in _ETC_FILES:
+        path = Path("/etc") / name
+        if path.exists():
+            arguments += ["--ro-bind", str(path), str(path)]
+    return arguments
+
+
+def kernel_environment(
+    environ: dict[str, str] | None = None, python_bin: str | None = None
+) -> dict[str, str]:
+    """The only environment variables a sandboxed kernel gets."""
+    environ = os.environ if environ is None else environ
+    python_bin = python_bin or str(Path(sys.executable).parent)
+    chosen = {
+        "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for name in PASSED_VARIABLES:
+        if environ.get(name):
+            chosen[name] = environ[name]
+    return chosen
 
 
 def bwrap_command(
-    hidden: list[str], writable: list[str], workdir: str, software: list[str] | None = None
+    writable: list[str],
+    workdir: str | Path,
+    software: list[str] | None = None,
+    hidden: list[str] | None = None,
+    environment: dict[str, str] | None = None,
 ) -> list[str]:
     """The ``bwrap`` command line (without the program to run) for one sandbox.
 
-    ``hidden`` folders are replaced by empty in-memory folders (read-only unless a writable
-    folder lies inside); ``writable`` folders (which may lie inside hidden ones) are mounted back
-    read-write; the program starts in ``workdir``. ``software`` lists the folders the program
-    must be able to read (default: :func:`software_paths`).
+    ``writable`` folders are the only ones the program can change; ``software`` lists the
+    folders it must read (default: :func:`software_paths`); ``hidden`` folders that happen to lie
+    inside a software folder are covered by empty ones; the program starts in ``workdir`` with
+    ``environment`` (default: :func:`kernel_environment`) and nothing else.
     """
     command = [
         shutil.which("bwrap") or "bwrap",
-        "--die-with-parent",
-        "--new-session",
+        "--unshare-user",
+        "--uid",
+        str(NOBODY),
+        "--gid",
+        str(NOBODY),
         "--unshare-net",
         "--unshare-pid",
         "--unshare-ipc",
         "--unshare-uts",
-        # ipykernel watches the process that started it through JPY_PARENT_PID; that number
-        # means nothing in the new process namespace (--die-with-parent does the job instead).
-        "--unsetenv",
-        "JPY_PARENT_PID",
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--tmpfs",
-        "/tmp",
+        "--unshare-cgroup-try",
+        "--cap-drop",
+        "ALL",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
     ]
-    # Python, the course package and the sample data may live under /tmp (a fresh clone in
-    # CI, say): show those folders again, read-only, on top of the fresh /tmp.
-    for folder in software_paths() if software is None else software:
-        if Path(folder).is_relative_to("/tmp"):
-            command += ["--ro-bind", folder, folder]
-    for folder in hidden:
-        command += ["--tmpfs", str(folder)]
+    for name, value in (environment or kernel_environment()).items():
+        command += ["--setenv", name, value]
+    command += [*_system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    software = software_paths() if software is None else software
+    for folder in software:
+        command += ["--ro-bind", folder, folder]
+    for folder in hidden or []:
+        if any(Path(folder).is_relative_to(s) for s in software):
+            command += ["--tmpfs", str(folder)]
     for folder in writable:
         command += ["--bind", str(folder), str(folder)]
-    for folder in hidden:
-        # Read-only too, unless a writable folder is mounted inside it (the kernel's own
-        # folder in the private course copy): remounting over a mount inside fails. Writes to
-        # such a hidden folder land in memory and vanish with the sandbox.
-        inside = [w for w in writable if Path(w).is_relative_to(folder) and str(w) != str(folder)]
-        if not inside:
-            command += ["--remount-ro", str(folder)]
     command += ["--chdir", str(workdir)]
     return command
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager that starts the kernel inside a bubblewrap sandbox.
+    """A kernel manager that starts the kernel inside the sandbox, under resource limits.
 
-    Configure (traitlets) ``hidden_paths`` with the folders the kernel must not see (the course
-    folder, the grading work folder) and ``writable_paths`` with the folders it may write to (the
-    notebook's folder); the folder of the connection file and sockets is always writable.
-    ``software_paths`` may be given by a parent that has already found them (it saves each
-    grading process the import of the data package).
+    Configure (traitlets) ``writable_paths`` with the folders the kernel may write to (the
+    notebook's folder first: the kernel starts there), ``hidden_paths`` with folders that must
+    stay out of sight even if a software folder holds them (the course folder, the grading work
+    folder), ``limits`` (see :class:`Limits`) and ``cgroup_name`` (a name for the submission's
+    control group, where the machine lets the grader make one). The folder of the connection
+    file and sockets is always writable.
     """
 
     hidden_paths = List(Unicode(), help="Folders the kernel must not see.").tag(config=True)
@@ -139,18 +244,51 @@ class SandboxedKernelManager(AsyncKernelManager):
         default_value=None,
         help="Folders the kernel must read (Python, the package, the data); default: found here.",
     ).tag(config=True)
+    limits = Dict(help="Resource limits (fields of Limits).").tag(config=True)
+    cgroup_name = Unicode("", help="Name of the submission's control group, if any.").tag(
+        config=True
+    )
+    log_file = Unicode("", help="File for the sandbox's and kernel's error output.").tag(
+        config=True
+    )
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        # The process Jupyter starts is bwrap, which does not pass SIGINT on to the kernel:
+        # The process Jupyter starts is not the kernel itself and does not pass SIGINT on:
         # interrupt (after a cell's time limit) with a message on the control channel instead.
         assert self.kernel_spec is not None
         self.kernel_spec.interrupt_mode = "message"
         command = super().format_kernel_cmd(extra_arguments)
         socket_folder = str(Path(self.connection_file).resolve().parent)
+        if Path(socket_folder) in (Path(tempfile.gettempdir()).resolve(), Path("/tmp")):
+            # jupyter_client's default: a file in the shared temp folder, which would then be
+            # writable from inside (and with it every other kernel's connection file).
+            raise ValueError(
+                "the kernel's connection file must be in the submission's own runtime folder, "
+                f"not in {socket_folder}: configure connection_file"
+            )
         writable = [*self.writable_paths, socket_folder]
         if self.transport == "ipc":
             writable.append(str(Path(self.ip).resolve().parent))
         workdir = self.writable_paths[0] if self.writable_paths else socket_folder
         unique = list(dict.fromkeys(os.path.realpath(p) for p in writable))
         hidden = [os.path.realpath(p) for p in self.hidden_paths]
-        return [*bwrap_command(hidden, unique, workdir, self.software_paths), *command]
+        sandbox = bwrap_command(unique, workdir, self.software_paths, hidden)
+        limits = Limits(**self.limits)
+        confine = [
+            sys.executable,
+            "-m",
+            "socialmarketing.grading.confine",
+            "--memory",
+            str(limits.memory_bytes),
+            "--processes",
+            str(limits.max_processes),
+            "--file-size",
+            str(limits.max_file_bytes),
+            "--open-files",
+            str(limits.max_open_files),
+        ]
+        if self.cgroup_name:
+            confine += ["--cgroup", self.cgroup_name]
+        if self.log_file:
+            confine += ["--log", self.log_file]
+        return [*confine, "--", *sandbox, *command]

@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from socialmarketing.grading.confine import release_group
+from socialmarketing.grading.sandbox import Limits
+
 __all__ = [
     "failed_result",
     "grade_in_private_course",
@@ -58,11 +61,17 @@ def prepare_private_course(task: dict[str, Any]) -> Path:
         "course_root": str(private),
         "notebook_folder": str(notebook_folder),
         "socket_prefix": str(runtime / "kernel"),
-        "hidden": [str(course.resolve()), str(private)],
+        "connection_file": str(runtime / "kernel.json"),
+        # Out of sight even if a software folder holds them: the course, and the work folder
+        # with every submission's private course.
+        "hidden": [str(course.resolve()), str(Path(task["workdir"]).resolve().parent)],
         "cell_timeout": task["cell_timeout"],
         "max_output_bytes": task["max_output_bytes"],
         "sandbox": task["sandbox"],
         "software": task.get("software"),
+        "limits": task.get("limits") or Limits().to_config(),
+        "cgroup": cgroup_name(task),
+        "kernel_log": str(kernel_log(task)),
     }
     original = (course / _CONFIG_FILE).read_text(encoding="utf-8")
     (private / _CONFIG_FILE).write_text(original + _grading_settings(settings), encoding="utf-8")
@@ -92,15 +101,36 @@ def _grading_settings(settings: dict[str, Any]) -> str:
             "'socialmarketing.grading.sandbox.SandboxedKernelManager'",
             f"c.SandboxedKernelManager.hidden_paths = {settings['hidden']!r}",
             f"c.SandboxedKernelManager.writable_paths = [{settings['notebook_folder']!r}]",
+            f"c.SandboxedKernelManager.limits = {settings['limits']!r}",
+            f"c.SandboxedKernelManager.cgroup_name = {settings['cgroup']!r}",
+            f"c.SandboxedKernelManager.log_file = {settings['kernel_log']!r}",
         ]
         if settings["software"] is not None:
             lines.append(f"c.SandboxedKernelManager.software_paths = {settings['software']!r}")
     lines += [
         f"c.{manager}.transport = 'ipc'",
         f"c.{manager}.ip = {settings['socket_prefix']!r}",
+        f"c.{manager}.connection_file = {settings['connection_file']!r}",
         "",
     ]
     return "\n".join(lines)
+
+
+def kernel_log(task: dict[str, Any]) -> Path:
+    """Where the sandbox and the kernel of the task write their error output."""
+    return Path(task["workdir"]) / "runtime" / "kernel.log"
+
+
+def _log_tail(path: Path, limit: int = 4000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-limit:]
+    except OSError:
+        return ""
+
+
+def cgroup_name(task: dict[str, Any]) -> str:
+    """The name of the control group of the task's kernel (see :mod:`.confine`)."""
+    return f"sm-grade-{os.getpid()}-{Path(task['workdir']).name}"
 
 
 def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +148,10 @@ def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
     config = PyFileConfigLoader(_CONFIG_FILE, path=str(private)).load_config()
     coursedir = CourseDirectory(config=config, root=str(private))
     api = NbGraderAPI(coursedir=coursedir, config=config)
-    outcome = api.autograde(task["assignment"], task["student"], force=True, create=True)
+    try:
+        outcome = api.autograde(task["assignment"], task["student"], force=True, create=True)
+    finally:
+        release_group(cgroup_name(task))  # no student process outlives its submission
     log = outcome.get("log", "")
     success = bool(outcome.get("success"))
     grades = (
@@ -134,6 +167,8 @@ def grade_in_private_course(task: dict[str, Any]) -> dict[str, Any]:
         "grades": grades,
         "error": (outcome.get("error") or "")[-4000:],
         "messages": [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line],
+        "kernel_log": _log_tail(kernel_log(task)),
+        "log": log[-20000:] if not success else "",
         "seconds": time.perf_counter() - started,
     }
 
