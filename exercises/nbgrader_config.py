@@ -30,6 +30,16 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A solution region outside a cell marked as an answer cell is an error, not silently kept.
 c.ClearSolutions.enforce_metadata = True
 
+# Verdicts outside the student's kernel: the graded cells hand their answers in as data, and the
+# step below (right after the notebook has run) compares them with the answer key in
+# answer_key/, in nbgrader's own process, then lets nbgrader score the cells as usual. With it,
+# nothing a student's code does in the kernel (patching pandas or the course package, hooks that
+# rewrite cells, objects whose == lies) changes a grade. `socialmarketing grade` adds it too.
+from socialmarketing.grading.verdicts import autograde_steps  # noqa: E402
+
+c.Autograde.autograde_preprocessors = autograde_steps()
+c.VerifyAnswers.course_folder = c.CourseDirectory.root
+
 # Running notebooks when validating and autograding.
 # Each cell may run 60 s (every solution cell runs in well under 5 s); a cell past the limit is
 # interrupted and shows CellTimeoutError, which fails that part only. nbgrader has no limit on

@@ -666,7 +666,9 @@ def test_precision_targeting_beats_spreading_thin():
 
 channel_rows = st.lists(
     st.tuples(
-        st.floats(min_value=0, max_value=1e4),  # max_conversions
+        # max_conversions (no subnormal numbers such as 5e-324: divided by the saturation they
+        # underflow to a channel that buys nothing, which is right but not what this test is for)
+        st.floats(min_value=0, max_value=1e4, allow_subnormal=False),
         st.floats(min_value=1, max_value=1e5),  # saturation
     ),
     min_size=1,

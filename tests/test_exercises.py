@@ -37,6 +37,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from socialmarketing.grading import run
+from socialmarketing.grading.verdicts import load_answer_key
 from socialmarketing.selfcheck import grade_ids
 
 pytestmark = pytest.mark.slow
@@ -125,7 +126,7 @@ def auto_parts(notebook: nbformat.NotebookNode) -> list[Part]:
         start, previous = previous + 1, index
         if cell.cell_type != "code" or fields.get("solution"):
             continue
-        match = CHECK_LINE.match(cell.source)
+        match = CHECK_LINE.match(visible(cell.source))
         variables = re.findall(r"\w+", match["answer"]) if match else []
         answers = [
             i
@@ -142,6 +143,14 @@ def auto_parts(notebook: nbformat.NotebookNode) -> list[Part]:
             Part(fields["grade_id"], float(fields["points"]), variables, index, answers, answer_of)
         )
     return parts
+
+
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n?", re.S)
+
+
+def visible(source: str) -> str:
+    """A test cell as students see it: without its hidden region."""
+    return HIDDEN_REGION.sub("", source).strip()
 
 
 def manual_cells(notebook: nbformat.NotebookNode) -> list[int]:
@@ -270,6 +279,7 @@ def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
     shutil.copy(EXERCISES / "nbgrader_config.py", root)
     shutil.copytree(EXERCISES / "source", root / "source")
+    shutil.copytree(EXERCISES / "answer_key", root / "answer_key")
     return root
 
 
@@ -429,14 +439,19 @@ def notebook_text(notebook: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_each_test_cell_runs_its_self_check_then_hidden_tests_that_read_the_data(name):
+def test_each_test_cell_hands_its_answers_in_then_runs_its_visible_self_check(name):
+    # The hidden part only hands the answers in, as data: the verdict is the grader's, computed
+    # outside the student's kernel from the answer key (socialmarketing.grading.verdicts).
     notebook = source_notebook(name)
     registered = set(grade_ids())
-    for part in auto_parts(notebook):
+    key = load_answer_key(EXERCISES, name)
+    parts = auto_parts(notebook)
+    assert {part.grade_id for part in parts} == set(key), "every part has an answer-key entry"
+    for part in parts:
         cell = notebook.cells[part.test_index]
-        match = CHECK_LINE.match(cell.source)
+        match = CHECK_LINE.match(visible(cell.source))
         assert match and match["grade_id"] == part.grade_id, (
-            f"test cell {part.grade_id} must start with check({part.grade_id!r}, <variable>) "
+            f"test cell {part.grade_id} must show check({part.grade_id!r}, <variable>) "
             f"or, for a part with several answers, check({part.grade_id!r}, (<a>, <b>))"
         )
         assert part.answer_indexes, f"{part.grade_id} has no answer cell"
@@ -445,12 +460,15 @@ def test_each_test_cell_runs_its_self_check_then_hidden_tests_that_read_the_data
                 f"no answer cell of {part.grade_id} assigns {variable}"
             )
         assert part.grade_id in registered, f"no self-check registered for {part.grade_id}"
+        names = key[part.grade_id].names or (part.grade_id,)
+        assert list(names) == part.variables, f"{part.grade_id} hands in other variables"
+        call = ", ".join(f'"{n}"' for n in names)
         hidden = "\n".join(
             marked_regions(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
         )
-        assert hidden.strip(), f"{part.grade_id} has no hidden tests"
-        assert "data.load(" in hidden, f"the hidden tests of {part.grade_id} must use the data"
-        assert "socialmarketing.analysis" in hidden or "socialmarketing import" in hidden
+        handed_in = f'__import__("socialmarketing.answers").answers.hand_in({call})'
+        assert re.sub(r"[\s,]", "", hidden) == re.sub(r"[\s,]", "", handed_in)
+        assert cell.source.startswith("### BEGIN HIDDEN TESTS")  # handed in before the check
         for index in part.answer_indexes:
             answer = notebook.cells[index]
             assert "### BEGIN SOLUTION" in answer.source and "### END SOLUTION" in answer.source
@@ -582,6 +600,7 @@ def grading_course():
         (course / "source").mkdir(parents=True)
         shutil.copy(EXERCISES / "nbgrader_config.py", course)
         shutil.copytree(EXERCISES / "source" / A01, course / "source" / A01)
+        shutil.copytree(EXERCISES / "answer_key", course / "answer_key")
         nbgrader(course, "generate_assignment", A01, "--force")
         yield course
     finally:
@@ -656,7 +675,7 @@ def test_broken_submissions_get_a_clear_status_and_the_others_are_graded(grading
     (restored,) = [
         c for c in autograded.cells if nbgrader_fields(c).get("grade_id") == "cpa_by_channel"
     ]
-    assert restored.source.startswith('check("cpa_by_channel", cpa_by_channel)')
+    assert visible(restored.source) == 'check("cpa_by_channel", cpa_by_channel)'
     assert "BEGIN HIDDEN TESTS" in restored.source
     # The endless loop (in the first answer cell of the two-answer part) is stopped after the
     # cell time limit; only its part is lost, the answer cell after it still runs.

@@ -19,11 +19,15 @@ def test_message_size_counts_the_bytes_of_text_displays_and_tracebacks():
     assert _message_size({"content": {}}) == 0
 
 
-def test_the_autograde_steps_are_nbgraders_with_only_execute_replaced():
+def test_the_autograde_steps_are_nbgraders_with_execute_replaced_and_verdicts_after_it():
+    from socialmarketing.grading.verdicts import VerifyAnswers
+
     nbgrader_steps = Autograde.class_traits()["autograde_preprocessors"].default()
     ours = autograde_preprocessors()
-    assert len(ours) == len(nbgrader_steps) and ours.count(LimitedExecute) == 1
-    for step, original in zip(ours, nbgrader_steps, strict=True):
+    assert len(ours) == len(nbgrader_steps) + 1 and ours.count(LimitedExecute) == 1
+    assert ours[ours.index(LimitedExecute) + 1] is VerifyAnswers
+    without_verdicts = [step for step in ours if step is not VerifyAnswers]
+    for step, original in zip(without_verdicts, nbgrader_steps, strict=True):
         assert step is (LimitedExecute if original is Execute else original)
     assert issubclass(LimitedExecute, Execute)
 

@@ -129,7 +129,9 @@ def hostile_class(course: Path) -> dict[str, dict[str, str]]:
     }
 
 
-@pytest.fixture(params=["/tmp", "/var/tmp"], ids=["course-in-tmp", "course-in-var-tmp"])
+# The course in /tmp, where tempfile puts things (a course elsewhere is graded in
+# test_grading_cheating.py, and the sandbox's rules for /var/tmp in test_grading_sandbox.py).
+@pytest.fixture(params=["/tmp"], ids=["course-in-tmp"])
 def graded(request, monkeypatch):
     monkeypatch.setenv("SM_GRADER_SECRET", SECRET)
     with temporary_course("sm-hostile-", where=request.param) as course:
@@ -166,12 +168,13 @@ def test_nothing_of_the_course_the_work_folder_or_the_grader_is_visible(graded):
     course, _, _ = graded
     seen = printed(course, "snoop")
     assert seen.count("blocked read") == 3 and "READ" not in seen, seen
-    # /tmp is a fresh one: only the kernel's own IPython folder and the path down to its own
-    # runtime folder (the grading work folder is made in the host's temporary folder).
+    # /tmp is a fresh one: only the kernel's own IPython folder, the path down to its own
+    # runtime folder (the grading work folder is made in the host's temporary folder) and the
+    # software it needs that lives there (a clone in /tmp, as in CI, with its venv and data).
     in_tmp = set(ast.literal_eval(seen.split("tmp holds ")[1].split("\n")[0]))
-    assert len(in_tmp - {".ipython"}) <= 1 and all(
-        name == ".ipython" or name.startswith(".sm-grade-") for name in in_tmp
-    ), in_tmp
+    needed = {Path(p).parts[2] for p in software_paths() if Path(p).is_relative_to("/tmp")}
+    others = {name for name in in_tmp - {".ipython"} - needed if not name.startswith(".sm-grade")}
+    assert not others and len(in_tmp - {".ipython"} - needed) <= 1, in_tmp
     assert SECRET not in seen and "SM_GRADER_SECRET" not in seen
     own = ast.literal_eval(seen.split("connection files ")[1].split("\n")[0])
     for folder in ast.literal_eval(seen.split("work folders ")[1].split("\n")[0]):

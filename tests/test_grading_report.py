@@ -50,20 +50,27 @@ def test_a_part_everyone_got_right_has_no_discrimination_and_bad_input_is_named(
         report.item_analysis(scores, pd.Series({"a": 1.0, "b": 0.0}))
 
 
-def test_grade_export_has_one_row_per_student_with_totals_and_parts():
+def test_grade_export_has_one_row_per_student_and_marks_ungraded_answers_provisional():
+    # s2's part a (a written answer, say) is not graded yet: left empty, not exported as 0.
     scores = pd.DataFrame({"a": [2.0, None], "b": [1.0, 0.5]}, index=["s1", "s2"])
     export = report.grade_export(scores, pd.Series({"a": 2.0, "b": 1.0}), "hw1")
     assert list(export.columns) == [
-        "student_id", "assignment", "score", "max_score", "percent", "a", "b",
+        "student_id", "assignment", "score", "max_score", "percent", "provisional", "a", "b",
     ]  # fmt: skip
     assert export["score"].tolist() == [3.0, 0.5]
     assert export["percent"].tolist() == [100.0, round(100 * 0.5 / 3, 1)]
+    assert export["provisional"].tolist() == ["no", "yes"]
+    assert export["a"].isna().tolist() == [False, True]
 
 
 @pytest.mark.slow
 def test_report_command_writes_an_offline_page_and_a_csv_from_the_gradebook():
     cai = {**SOLUTION, "answer_cell": "answer = 41"}
-    with temporary_course("sm-report-", {"ada": SOLUTION, "ben": {}, "cai": cai}) as course:
+    students = {"ada": SOLUTION, "ben": {}, "cai": cai}
+    with temporary_course("sm-report-", students) as course:
+        broken = course / "submitted" / "dan" / ASSIGNMENT
+        broken.mkdir(parents=True)
+        (broken / "notes.txt").write_text("my notebook is missing")
         run.grade_assignment(ASSIGNMENT, course, workers=3)
         assert cli.main(["report", ASSIGNMENT, "--course", str(course)]) == 0
         folder = course / "reports" / ASSIGNMENT
@@ -76,6 +83,12 @@ def test_report_command_writes_an_offline_page_and_a_csv_from_the_gradebook():
         # cai failed the hidden test: its message is the most common failure of test_answer
         assert "AssertionError: the answer is not right yet (1×)" in page
         assert "data-socialmarketing-chart" in page
+        assert "Every answer is graded: the totals are final." in page
+        assert "1 submission could not be graded" in page
+        assert (
+            "the notebook toy.ipynb is missing (it has no notebook); was it renamed?: dan" in page
+        )
+        assert grades["provisional"].tolist() == ["no", "no", "no"]
         assert "https://" not in page.split("<main>")[1].split("<script>")[0]
         assert "cdn.jsdelivr" not in page
         assert cli.main(["report", "nope", "--course", str(course)]) == 2

@@ -80,13 +80,15 @@ def test_the_learner_environment_is_what_binder_lists_and_nothing_more(learner):
         "-c",
         "import importlib.util as u, json, socialmarketing as s; print(json.dumps({'file': "
         "s.__file__, 'missing': [m for m in ('vl_convert', 'myst_nb', 'nbgrader', "
-        "'jupyter_book', 'pytest', 'playwright') if u.find_spec(m) is None]}))",
+        "'jupyter_book', 'pytest', 'playwright', 'answer_key') if u.find_spec(m) is None]"
+        " + [m for m in ('analysis',) if u.find_spec('socialmarketing.' + m) is None]}))",
         cwd=learner.home,
     )
     found = json.loads(probe.stdout)
     # Installed non-editable, into the environment itself, as binder/postBuild does.
     assert Path(found["file"]).is_relative_to(learner.root / "env")
-    assert len(found["missing"]) == 6, f"not for learners, yet installed: {found}"
+    # Neither build, test nor grading tools, nor the exercises' answer key.
+    assert len(found["missing"]) == 8, f"not for learners, yet installed: {found}"
 
 
 @pytest.mark.parametrize("where", ["notebooks", "root"])

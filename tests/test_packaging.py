@@ -70,6 +70,13 @@ def test_the_wheel_carries_the_data_byte_for_byte_and_the_chart_library(wheel):
             assert packaged in names, f"{table.file_name} is not in the wheel"
             assert archive.read(packaged) == (REPO / "data" / table.file_name).read_bytes()
         assert "socialmarketing/sample_data/README.md" in names  # the data sheet
+        # The answer key stays on the instructor's side of the course (exercises/answer_key).
+        assert not [n for n in names if "answer_key" in n or "/analysis/" in n]
+        key_functions = ("def cpa_by_channel", "def aisas_viral_coefficient", "PARTS = {")
+        for member in names:
+            if member.endswith(".py"):
+                text = archive.read(member).decode()
+                assert not any(f in text for f in key_functions), member
         bundle = archive.read("socialmarketing/static/vega-bundle.js")
         assert bundle == (REPO / "src/socialmarketing/static/vega-bundle.js").read_bytes()
 

@@ -48,7 +48,7 @@ def test_registered_check_runs_and_confirms(registry, capsys):
     check("toy_part", 42)
     assert seen == [42]
     assert capsys.readouterr().out.strip() == (
-        "toy_part: passed the self-check. Hidden tests will also check the values."
+        "toy_part: passed the self-check. The values are checked when it is graded."
     )
     with pytest.raises(CheckFailed, match="toy_part should be 42"):
         check("toy_part", 41)
@@ -210,3 +210,28 @@ def test_expect_series_of_shares_passes_and_percentages_fail(values):
     if max(values) > 0.011:
         with pytest.raises(CheckFailed, match="at most 1"):
             expect_series(shares * 100, "s", index=labels, low=0, high=1)
+
+
+@pytest.mark.parametrize(
+    ("answer", "noted"),
+    [
+        (0.14, True),  # two significant figures: outside the 0.1 % the exercises accept
+        (0.1437, False),
+        (0.14372981, False),
+        (12.0, False),  # a whole number is never "rounded"
+        (pd.Series({"a": 0.123456, "b": 0.2}), True),
+        ((0.123456, 4.5), True),
+        ("text", False),
+    ],
+)
+def test_a_coarsely_rounded_number_gets_a_note(answer, noted):
+    assert (selfcheck._coarsely_rounded(answer) is not None) is noted
+
+
+def test_an_answer_no_check_foresaw_is_explained_in_words(monkeypatch):
+    def picky(answer):  # a check that trips over an odd type, as a one-element array would
+        float(answer["x"])
+
+    monkeypatch.setitem(selfcheck._CHECKS, "odd_part", picky)
+    with pytest.raises(selfcheck.CheckFailed, match=r"could not read this answer .*one number"):
+        selfcheck.check("odd_part", [1])

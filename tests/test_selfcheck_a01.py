@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from answer_key import channels
 from socialmarketing import data
-from socialmarketing.analysis import channels
 from socialmarketing.selfcheck import CheckFailed, check, grade_ids
 
 GRADE_IDS = [

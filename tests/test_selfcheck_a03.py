@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from answer_key import engagement
 from socialmarketing import data
-from socialmarketing.analysis import engagement
 from socialmarketing.selfcheck import CheckFailed, check, grade_ids
 
 GRADE_IDS = [

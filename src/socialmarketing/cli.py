@@ -22,6 +22,8 @@ Tools for the social media marketing course.
   socialmarketing grade ASSIGNMENT     autograde all submissions: parallel and sandboxed
   socialmarketing feedback ASSIGNMENT  write feedback without the hidden tests' code
   socialmarketing report ASSIGNMENT    item analysis, grade chart and a CSV grade export
+  socialmarketing private-course OUT --seed N
+                                       the exercises, on sample data of your own
 
 The grading verbs run in an nbgrader course folder (exercises/), or take --course DIR.
 
@@ -304,7 +306,44 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
 
 
 # Each entry adds one verb.
-VERBS = [_add_assets, _add_data, _add_grade, _add_feedback, _add_report]
+def _add_private_course(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "private-course",
+        help="copy the graded exercises with sample data made from your own seed",
+        description=(
+            "The course repository is public, so its sample data and answers are too. This "
+            "copies the nbgrader course (configuration, sources, answer key; no student work) "
+            "to OUT and puts sample data generated from your own SEED beside every assignment, "
+            "where students' notebooks and the grader both find it: published answers no longer "
+            "match, and grading still works. It first checks that what the written answers' "
+            "rubrics rely on holds in the new data."
+        ),
+    )
+    parser.add_argument("out", help="new folder for the private course (must not exist yet)")
+    parser.add_argument("--seed", type=int, required=True, help="your own secret whole number")
+    parser.add_argument(
+        "--course",
+        default=".",
+        metavar="DIR",
+        help="the course folder to copy, with nbgrader_config.py (default: this folder)",
+    )
+
+    def run(args: argparse.Namespace) -> int:
+        from socialmarketing.grading.private import make_private_course
+
+        made = make_private_course(args.course, args.out, args.seed)
+        print(
+            f"Private course in {made['folder']}: {len(made['assignments'])} assignments, each "
+            f"with sample data from seed {made['seed']} (fingerprint {made['fingerprint']}) in "
+            "source/<assignment>/data/.\nNext: cd into it and run nbgrader generate_assignment "
+            "for each assignment; grade there with socialmarketing grade."
+        )
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+VERBS = [_add_assets, _add_data, _add_grade, _add_feedback, _add_report, _add_private_course]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -330,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return int(args.run(args) or 0)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, FileExistsError) as error:
         print(f"socialmarketing: error: {error}", file=sys.stderr)
         return 2
 

@@ -137,11 +137,13 @@ def _explicit(folder: Path, what: str, fix: str) -> Path:
     return folder
 
 
-def find_data(data_dir: str | Path | None = None) -> DataSource:
+def find_data(data_dir: str | Path | None = None, *, start: str | Path | None = None) -> DataSource:
     """Return the sample data folder to use and how it was found (see the module docstring).
 
-    Raises ``FileNotFoundError`` naming every place that was looked at and the fix, if no folder
-    holds the data.
+    ``start`` is the notebook's folder (default: the working folder, where Jupyter starts a
+    notebook's kernel); the grader passes the folder of the notebook it grades. Raises
+    ``FileNotFoundError`` naming every place that was looked at and the fix, if no folder holds
+    the data.
     """
     make_it = "`socialmarketing data generate --out DIR` writes the sample data into DIR"
     if data_dir is not None:
@@ -164,7 +166,7 @@ def find_data(data_dir: str | Path | None = None) -> DataSource:
         return DataSource(folder, "environment")
 
     looked: list[str] = []
-    here = Path.cwd()
+    here = Path(start) if start is not None else Path.cwd()
     beside = here / "data"
     missing = _missing_files(beside)
     if not missing:

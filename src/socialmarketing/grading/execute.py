@@ -66,8 +66,8 @@ def _message_size(msg: dict[str, Any]) -> int:
 
 
 def autograde_preprocessors() -> list[type]:
-    """nbgrader's autograde steps, in nbgrader's order, with :class:`LimitedExecute` for Execute."""
-    from nbgrader.converters import Autograde
+    """nbgrader's autograde steps, in nbgrader's order, with :class:`LimitedExecute` for Execute
+    and the course's verdicts (:class:`~socialmarketing.grading.verdicts.VerifyAnswers`) next."""
+    from socialmarketing.grading.verdicts import autograde_steps
 
-    steps = Autograde.class_traits()["autograde_preprocessors"].default()
-    return [LimitedExecute if step is Execute else step for step in steps]
+    return autograde_steps(execute=LimitedExecute)

@@ -13,7 +13,11 @@ weak students apart, and what went wrong most often. For each graded part (nbgra
 
 :func:`write_report` writes ``reports/<assignment>/item-analysis.html`` (tables and an Altair
 histogram of total scores that works offline) and ``grades.csv`` (one row per student: id,
-score, maximum, percentage, then each part's score) for import into a learning platform.
+score, maximum, percentage, whether the total is still provisional, then each part's score) for
+import into a learning platform. The page also lists the submissions that could not be graded,
+grouped by reason (from the logs ``socialmarketing grade`` keeps), and how many written answers
+still await grading by hand: until they are graded, a student's total is marked provisional and
+the part is left empty in ``grades.csv`` (not exported as 0).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import pandas as pd
 from socialmarketing.validation import check_columns
 
 __all__ = [
+    "failed_submissions",
     "failure_messages",
     "grade_export",
     "gradebook_scores",
@@ -130,7 +135,10 @@ def failure_messages(course: str | Path, assignment: str, top: int = 3) -> dict[
 
 
 def grade_export(scores: pd.DataFrame, max_points: pd.Series, assignment: str) -> pd.DataFrame:
-    """One row per student for a learning platform: id, assignment, score, max, percent, parts."""
+    """One row per student for a learning platform: id, assignment, score, max, percent, whether
+    the total is provisional (a part, such as a written answer, is not graded yet), parts.
+
+    A part not graded yet stays empty, never 0; the total counts the graded parts only."""
     check_columns("scores", scores, list(max_points.index))
     points = scores.fillna(0.0)
     total = float(max_points.sum())
@@ -143,9 +151,23 @@ def grade_export(scores: pd.DataFrame, max_points: pd.Series, assignment: str) -
         }
     )
     export["percent"] = (100 * export["score"] / total).round(1) if total else 0.0
+    export["provisional"] = np.where(scores.isna().any(axis=1).to_numpy(), "yes", "no")
     for part in max_points.index:
-        export[part] = points[part].to_numpy()
+        export[part] = scores[part].to_numpy()
     return export
+
+
+def failed_submissions(course: str | Path, assignment: str) -> pd.DataFrame:
+    """The submissions ``socialmarketing grade`` could not grade, with the reason it gave."""
+    from socialmarketing.grading.run import LOG_FOLDER
+
+    folder = Path(course).resolve() / LOG_FOLDER / assignment
+    rows = []
+    for log in sorted(folder.glob("*.log")):
+        first = log.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+        student, _, reason = first.partition(": ")
+        rows.append({"student_id": student or log.stem, "reason": reason, "log": str(log)})
+    return pd.DataFrame(rows, columns=["student_id", "reason", "log"])
 
 
 def _distribution_chart(export: pd.DataFrame, assignment: str) -> alt.Chart:
@@ -184,6 +206,30 @@ def write_report(course: str | Path, assignment: str, out: str | Path | None = N
     ]
     table = analysis.to_html(float_format=lambda x: f"{x:.2f}", na_rep="n/a", escape=True)
     chart = chart_html(_distribution_chart(export, assignment).to_dict(), inline_script=True)
+    failed = failed_submissions(course, assignment)
+    if failed.empty:
+        failures = "<p>Every submission was graded.</p>"
+    else:
+        by_reason = failed.groupby("reason")["student_id"].agg(lambda s: ", ".join(sorted(s)))
+        items = "".join(
+            f"<li>{html.escape(reason)}: {html.escape(students)}</li>"
+            for reason, students in by_reason.items()
+        )
+        failures = (
+            f"<p>{len(failed)} submission{'s' if len(failed) > 1 else ''} could not be graded "
+            "(the logs are in "
+            f"<code>{html.escape(str(Path(failed['log'].iloc[0]).parent))}</code>):</p>"
+            f"<ul>{items}</ul>"
+        )
+    pending = scores.isna()
+    waiting = int(pending.to_numpy().sum())
+    manual = (
+        f"<p>{waiting} answers in {int(pending.any(axis=1).sum())} submissions still await "
+        "grading by hand (in formgrader): those students' totals are provisional in "
+        "grades.csv, and the answers are left empty there, not counted as 0.</p>"
+        if waiting
+        else "<p>Every answer is graded: the totals are final.</p>"
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Item analysis: {html.escape(assignment)}</title>
@@ -195,6 +241,10 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em}
 {float(max_points.sum()):g} points. Difficulty is the mean share of a part's points; discrimination
 is the correlation between a part's score and the rest of the total.</p>
 {table}
+<h2>Still to do</h2>
+{manual}
+<h2>Submissions that could not be graded</h2>
+{failures}
 <h2>Grade distribution</h2>
 {chart}
 </main></body></html>

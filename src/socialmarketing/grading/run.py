@@ -352,7 +352,8 @@ def grade_assignment(
         for student in everyone:
             reason = _precheck(course / "submitted" / student / assignment, notebooks)
             if reason:
-                result = SubmissionResult(student, "failed", reason)
+                log = _keep_log(course, assignment, student, reason, {})
+                result = SubmissionResult(student, "failed", reason, notes=[f"log: {log}"])
                 results.append(result)
                 if on_result:
                     on_result(result)
@@ -439,6 +440,7 @@ def _record(
         for nb in gradebook.find_assignment(assignment).notebooks
     }
     notes = _notes(destination, grade_cells)
+    (course / LOG_FOLDER / assignment / f"{student}.log").unlink(missing_ok=True)  # now graded
     if left_out:
         notes.append(f"not copied to autograded/ (too large or a link): {', '.join(left_out)}")
     return SubmissionResult(student, "graded", "", score, max_score, seconds, notes)

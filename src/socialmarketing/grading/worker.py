@@ -58,6 +58,7 @@ def prepare_private_course(task: dict[str, Any]) -> Path:
     runtime = Path(task["workdir"]) / "runtime"
     runtime.mkdir()
     settings = {
+        "course": str(course.resolve()),
         "course_root": str(private),
         "notebook_folder": str(notebook_folder),
         "socket_prefix": str(runtime / "kernel"),
@@ -87,6 +88,8 @@ def _grading_settings(settings: dict[str, Any]) -> str:
         "c.CourseDirectory.db_url = 'sqlite:///' + c.CourseDirectory.root + '/gradebook.db'",
         "from socialmarketing.grading.execute import autograde_preprocessors",
         "c.Autograde.autograde_preprocessors = autograde_preprocessors()",
+        # The answer key is read from the course itself (outside every sandbox).
+        f"c.VerifyAnswers.course_folder = {settings['course']!r}",
         f"c.LimitedExecute.timeout = {int(settings['cell_timeout'])}",
         f"c.LimitedExecute.max_output_bytes = {int(settings['max_output_bytes'])}",
         "c.LimitedExecute.interrupt_on_timeout = True",

@@ -87,7 +87,8 @@ def check(grade_id: str, answer: Any) -> None:
 
     Prints a one-line confirmation if the answer passes; raises :class:`CheckFailed` with an
     explanation in plain words if it does not. Passing the self-check does not guarantee full
-    marks: hidden tests also compare the values with the reference solution.
+    marks: when the notebook is graded, the values are compared with the answer key. A number
+    that looks rounded more coarsely than the 0.1 % the exercises accept gets a note.
     """
     _load_assignment_modules()
     if grade_id not in _CHECKS:
@@ -99,8 +100,63 @@ def check(grade_id: str, answer: Any) -> None:
             f"{grade_id}: the answer is still `...`. Replace the `...` (and the "
             "`raise NotImplementedError()` line) with your code, run that cell, then this one."
         )
-    _CHECKS[grade_id](answer)
-    print(f"{grade_id}: passed the self-check. Hidden tests will also check the values.")
+    try:
+        _CHECKS[grade_id](answer)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+        # An answer of a form no check foresaw (a one-element array, a set, ...): say so in
+        # words rather than with a traceback from inside pandas.
+        raise CheckFailed(
+            f"{grade_id}: the self-check could not read this answer ({type(answer).__name__}: "
+            f"{error}). Read the task again for the type it asks for (one number, a pandas "
+            "Series, ...)."
+        ) from None
+    print(f"{grade_id}: passed the self-check. The values are checked when it is graded.")
+    coarse = _coarsely_rounded(answer)
+    if coarse is not None:
+        print(
+            f"Note: {coarse!r} looks rounded to fewer than {SIGNIFICANT_FIGURES} significant "
+            f"figures. Answers count as right within {TOLERANCE:.1%} of the exact value: keep "
+            f"at least {SIGNIFICANT_FIGURES} significant figures, or do not round (if this is "
+            "the exact value, ignore this note)."
+        )
+
+
+#: What the exercises accept (socialmarketing.grading.verdicts marks within this tolerance).
+TOLERANCE = 1e-3
+SIGNIFICANT_FIGURES = 4
+
+
+def _significant_figures(value: float) -> int:
+    digits = f"{abs(value):.15g}".split("e")[0].replace(".", "").lstrip("0").rstrip("0")
+    return len(digits)
+
+
+def _numbers(answer: Any) -> list[float]:
+    if isinstance(answer, bool):
+        return []
+    if isinstance(answer, (int, float)) or (
+        hasattr(answer, "dtype") and not hasattr(answer, "index")
+    ):
+        try:
+            return [float(answer)]
+        except (TypeError, ValueError):
+            return []
+    if isinstance(answer, pd.Series):
+        return [float(v) for v in pd.to_numeric(answer, errors="coerce").dropna()]
+    if isinstance(answer, pd.DataFrame):
+        return [v for column in answer for v in _numbers(answer[column])]
+    if isinstance(answer, tuple):
+        return [v for item in answer for v in _numbers(item)]
+    return []
+
+
+def _coarsely_rounded(answer: Any) -> float | None:
+    """A number in the answer that looks rounded too coarsely (whole numbers never do)."""
+    for value in _numbers(answer):
+        rounded = math.isfinite(value) and not value.is_integer() and abs(value) < 1e3
+        if rounded and _significant_figures(value) < SIGNIFICANT_FIGURES:
+            return value
+    return None
 
 
 def expect(condition: bool, message: str) -> None:

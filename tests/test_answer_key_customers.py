@@ -1,4 +1,4 @@
-"""Tests for socialmarketing.analysis.customers (reference answers of assignment 04).
+"""Tests for answer_key.customers (reference answers of assignment 04).
 
 Expected values come from tiny tables worked out by hand in the comments below, from closed
 forms (CLV = m / (1 - r) without discounting) and from the parameters the sample data were
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from answer_key import customers
 from socialmarketing import data
-from socialmarketing.analysis import customers
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

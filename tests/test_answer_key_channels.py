@@ -1,4 +1,4 @@
-"""Reference answers of assignment 01 (socialmarketing.analysis.channels).
+"""Reference answers of assignment 01 (answer_key.channels).
 
 Expected values are worked out by hand on a tiny channel_spend table (written out below), from
 closed forms, or recovered from the sample data's documented parameters (data/README.md).
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from answer_key import channels
 from socialmarketing import data
-from socialmarketing.analysis import channels
 
 # week, channel, spend (yuan), impressions, clicks, conversions
 ROWS = [

@@ -1,4 +1,4 @@
-"""Tests for socialmarketing.analysis.engagement (reference answers of assignments 02 and 03).
+"""Tests for answer_key.engagement (reference answers of assignments 02 and 03).
 
 Expected values come from tiny tables worked out by hand in the comments below, from closed
 forms (Poisson reach, geometric series) computed with scipy, and from the parameters the sample
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from answer_key import engagement
 from socialmarketing import data, funnel
-from socialmarketing.analysis import engagement
 from socialmarketing.data import parameters
 
 SETTINGS = settings(max_examples=60, deadline=None)

@@ -1,4 +1,4 @@
-"""Tests for socialmarketing.analysis.journeys (reference answers of assignment 05).
+"""Tests for answer_key.journeys (reference answers of assignment 05).
 
 Expected values come from a tiny set of journeys worked out by hand in the comments below and
 from facts of the sample data that can be computed another way (the last touch of every
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from answer_key import journeys
 from socialmarketing import data
-from socialmarketing.analysis import journeys
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

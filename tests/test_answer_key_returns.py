@@ -1,4 +1,4 @@
-"""Tests for socialmarketing.analysis.returns (reference answers of assignment 06).
+"""Tests for answer_key.returns (reference answers of assignment 06).
 
 Expected values come from tiny tables worked out by hand in the comments below, from the
 closed form of the best split of a budget over two channels with the same saturation, and
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from answer_key import returns
 from socialmarketing import costs, data
-from socialmarketing.analysis import returns
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

