@@ -35,10 +35,13 @@ c.ClearSolutions.enforce_metadata = True
 # answer_key/, in nbgrader's own process, then lets nbgrader score the cells as usual. With it,
 # nothing a student's code does in the kernel (patching pandas or the course package, hooks that
 # rewrite cells, objects whose == lies) changes a grade. `socialmarketing grade` adds it too.
-from socialmarketing.grading.verdicts import autograde_steps  # noqa: E402
+from socialmarketing.grading.verdicts import autograde_steps, release_steps  # noqa: E402
 
 c.Autograde.autograde_preprocessors = autograde_steps()
-c.VerifyAnswers.course_folder = c.CourseDirectory.root
+c.VerifyAnswers.course_folder = c.LoadAnswerKey.course_folder = c.CourseDirectory.root
+# At release, the fingerprint of the data each assignment goes out with is recorded in
+# released-data.json; grading on other data then says so in every graded cell and in the log.
+c.GenerateAssignment.preprocessors = release_steps()
 
 # Running notebooks when validating and autograding.
 # Each cell may run 60 s (every solution cell runs in well under 5 s); a cell past the limit is

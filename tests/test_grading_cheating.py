@@ -143,7 +143,12 @@ EXPECTED = {
     "blank": 0,
     "patcher": 0,
     "transformer": 0,
-    "liar": FULL - POINTS["share_posts_depth_two_plus"] - POINTS["aisas_viral_coefficient"],
+    # ...and part 6, computed from its K of 0: error carried forward takes only a K between 0
+    # and 1 (a K of 0 would make part 6 trivial), so part 6 is marked against the reference K.
+    "liar": FULL
+    - POINTS["share_posts_depth_two_plus"]
+    - POINTS["aisas_viral_coefficient"]
+    - POINTS["aisas_customers_with_sharing"],
     "collider": FULL,
     "fine_rounder": FULL,
     "coarse_rounder": FULL - POINTS["share_posts_depth_two_plus"],

@@ -20,13 +20,14 @@ def test_message_size_counts_the_bytes_of_text_displays_and_tracebacks():
 
 
 def test_the_autograde_steps_are_nbgraders_with_execute_replaced_and_verdicts_after_it():
-    from socialmarketing.grading.verdicts import VerifyAnswers
+    from socialmarketing.grading.verdicts import LoadAnswerKey, VerifyAnswers
 
     nbgrader_steps = Autograde.class_traits()["autograde_preprocessors"].default()
     ours = autograde_preprocessors()
-    assert len(ours) == len(nbgrader_steps) + 1 and ours.count(LimitedExecute) == 1
+    assert len(ours) == len(nbgrader_steps) + 2 and ours.count(LimitedExecute) == 1
     assert ours[ours.index(LimitedExecute) + 1] is VerifyAnswers
-    without_verdicts = [step for step in ours if step is not VerifyAnswers]
+    assert ours[ours.index(LimitedExecute) - 1] is LoadAnswerKey
+    without_verdicts = [step for step in ours if step not in (LoadAnswerKey, VerifyAnswers)]
     for step, original in zip(without_verdicts, nbgrader_steps, strict=True):
         assert step is (LimitedExecute if original is Execute else original)
     assert issubclass(LimitedExecute, Execute)

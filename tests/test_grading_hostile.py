@@ -121,6 +121,12 @@ def hostile_class(course: Path) -> dict[str, dict[str, str]]:
             except OSError as error:
                 print("file refused", error.strerror)
             """),
+        "linker": attack("""
+            import os
+            name = "toy.ipynb"  # the graded notebook is written here after the kernel ends
+            os.remove(name)
+            os.symlink("../../../../../gradebook-snapshot.db", name)
+            """),
         "lingerer": attack(f"""
             import subprocess
             subprocess.Popen(["sleep", "600", "{MARKER}"], start_new_session=True)
@@ -159,7 +165,9 @@ def test_honest_students_are_graded_as_usual_among_hostile_ones(graded):
     assert outcome.sandboxed
     assert results["ada"].score == MAX_SCORE
     assert results["ben"].score == 0
-    for student in ("snoop", "writer", "rooter", "hog", "filler", "lingerer"):
+    # "linker" made nbgrader's output notebook a link to the shared gradebook snapshot: the link
+    # is removed before nbgrader writes, so every submission graded after it is still graded.
+    for student in ("snoop", "writer", "rooter", "hog", "filler", "lingerer", "linker"):
         assert results[student].status == "graded", outcome.table()
         assert results[student].score == MAX_SCORE, outcome.table()  # honest parts still work
 

@@ -7,6 +7,7 @@ earns full marks, while answers copied from the public data do not.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -56,6 +57,9 @@ def test_released_with_its_data_and_graded_against_it(course):
 
     nbgrader("generate_assignment", NAME, "--force")
     assert (course / "release" / NAME / "data" / "posts.csv").is_file()
+    # The release recorded which data it went out with; grading checks it.
+    released = json.loads((course / "released-data.json").read_text())
+    assert released[NAME] == data_fingerprint(course / "source" / NAME / "data")
     source = nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", 4)
     release = nbformat.read(course / "release" / NAME / f"{NAME}.ipynb", 4)
     solved = nbformat.from_dict(release)

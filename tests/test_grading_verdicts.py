@@ -8,6 +8,7 @@ assignments is in tests/test_exercises.py and tests/test_grading_cheating.py.
 
 from __future__ import annotations
 
+import json
 import math
 
 import nbformat
@@ -231,12 +232,53 @@ def test_an_assignment_without_an_answer_key_is_left_to_nbgrader(course):
     assert result.cells[0].outputs[0]["output_type"] == "error"
 
 
-def test_verify_answers_follows_execute_in_nbgraders_steps():
+def test_the_answer_key_loads_before_execute_and_verdicts_follow_it():
     from nbgrader.preprocessors import Execute
 
     from socialmarketing.grading.execute import LimitedExecute
 
     steps = verdicts.autograde_steps()
-    assert steps[steps.index(Execute) + 1] is VerifyAnswers
+    at = steps.index(Execute)
+    assert steps[at - 1] is verdicts.LoadAnswerKey and steps[at + 1] is VerifyAnswers
     ours = verdicts.autograde_steps(execute=LimitedExecute)
     assert ours[ours.index(LimitedExecute) + 1] is VerifyAnswers and Execute not in ours
+
+
+def test_grading_on_other_data_than_the_release_is_pointed_out(course):
+    folder = course / "source" / "toy"
+    folder.mkdir(parents=True)
+    step = verdicts.RecordReleasedData()
+    step.preprocess(
+        new_notebook(), {"metadata": {"path": str(folder)}, "nbgrader": {"assignment": "toy"}}
+    )
+    recorded = json.loads((course / verdicts.RELEASED_DATA).read_text())
+    assert recorded == {"toy": data_fingerprint(find_data_dir())}
+    (course / verdicts.RELEASED_DATA).write_text(json.dumps({"toy": "0123456789ab"}))
+    count = float(len(pd.read_csv(find_data_dir() / "campaigns.csv")))
+    (cell,) = verify(course, [graded_cell("campaign_count", [answer("campaign_count", count)])])
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert "was released with sample data 0123456789ab" in text and errors(cell) == []
+
+
+def test_an_earlier_answer_the_computation_cannot_take_falls_back_to_the_reference(course):
+    count = float(len(pd.read_csv(find_data_dir() / "campaigns.csv")))
+    import math
+
+    right = math.log(1000 - count)
+    cells = verify(
+        course,
+        [
+            graded_cell("campaign_count", [answer("campaign_count", 5000.0)]),
+            graded_cell("log_count", [answer("log_count", right)]),
+        ],
+    )
+    assert errors(cells[0]) and errors(cells[1]) == []  # graded, not crashed
+
+
+def test_links_left_in_the_notebook_folder_are_removed_before_nbgrader_writes(course, tmp_path):
+    folder = course / "autograded" / "ada" / "toy"
+    target = tmp_path / "gradebook.db"
+    target.write_text("the grader's")
+    (folder / "toy.ipynb").symlink_to(target)
+    verify(course, [graded_cell("campaign_count", [])])
+    assert not (folder / "toy.ipynb").exists() and target.read_text() == "the grader's"

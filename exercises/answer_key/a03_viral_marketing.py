@@ -20,7 +20,7 @@ def _k(tables, answers) -> float:
     events, accounts = tables["funnel_events"], tables["accounts"]
     own_conversion = answers.own(
         "attention_to_action_by_funnel",
-        usable=lambda v: hasattr(v, "index") and "AISAS" in v.index,
+        usable=lambda v: hasattr(v, "index") and "AISAS" in v.index and 0 < v["AISAS"] <= 1,
     )
     conversion = float(own_conversion["AISAS"])
     return funnel.viral_coefficient(
@@ -32,7 +32,10 @@ def _k(tables, answers) -> float:
 
 def _customers(tables, answers) -> float:
     first = engagement.people_at_stage(tables["funnel_events"], "AISAS", "Action")
-    return engagement.customers_with_sharing(first, answers.own("aisas_viral_coefficient"))
+    own_k = answers.own(
+        "aisas_viral_coefficient", usable=lambda k: isinstance(k, float) and 0 < k < 1
+    )
+    return engagement.customers_with_sharing(first, own_k)
 
 
 PARTS = {

@@ -218,6 +218,8 @@ def _notes(autograded: Path, grade_cells: dict[str, list[str]]) -> list[str]:
             notes.append("a cell ran past the time limit and was stopped")
         if any("[output limit:" in str(o.get("text", "")) for o in outputs):
             notes.append("a cell printed more than the output limit; the rest was dropped")
+        if any("was released with sample data" in str(o.get("text", "")) for o in outputs):
+            notes.append("graded with other sample data than the assignment was released with")
         errors = " ".join(f"{o.get('ename')}: {o.get('evalue')}" for o in outputs)
         notes += [note for sign, note in LIMIT_SIGNS.items() if sign in errors]
     return notes

@@ -55,6 +55,8 @@ __all__ = [
 NOBODY = 65534
 #: Variables of the grader's environment passed on to the kernel (all others are dropped).
 PASSED_VARIABLES = ("SOCIALMARKETING_DATA", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
+#: Size of the sandbox's own /tmp.
+TMP_BYTES = 256 * 2**20
 #: What ``/etc`` shows inside: what programs need to start, nothing secret.
 _ETC_FILES = (
     "ld.so.cache",
@@ -212,7 +214,9 @@ def bwrap_command(
     ]
     for name, value in (environment or kernel_environment()).items():
         command += ["--setenv", name, value]
-    command += [*_system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    # A fresh /tmp of its own, capped (a tmpfs takes memory, outside the process limits).
+    command += [*_system_binds(), "--proc", "/proc", "--dev", "/dev"]
+    command += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     software = software_paths() if software is None else software
     for folder in software:
         command += ["--ro-bind", folder, folder]

@@ -26,6 +26,7 @@ id -> :class:`Part`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import math
@@ -43,12 +44,15 @@ from traitlets import Unicode
 from socialmarketing.answers import MIME_TYPE
 
 __all__ = [
+    "RELEASED_DATA",
     "Answers",
     "Columns",
     "Labelled",
+    "LoadAnswerKey",
     "Names",
     "Number",
     "Part",
+    "RecordReleasedData",
     "Tables",
     "Text",
     "Verdict",
@@ -56,6 +60,7 @@ __all__ = [
     "autograde_steps",
     "decode",
     "load_answer_key",
+    "release_steps",
 ]
 
 #: The ``ename`` of the error a wrong answer gets (nbgrader scores a cell with an error as 0).
@@ -191,7 +196,7 @@ class Number:
     """
 
     rtol: float = 1e-3
-    atol: float = 0.0
+    atol: float = 1e-9
     name: str = "the answer"
 
     def compare(self, answer: Any, expected: Any) -> Verdict:
@@ -232,7 +237,7 @@ class Labelled:
 
     label: str = "label"
     rtol: float = 1e-3
-    atol: float = 0.0
+    atol: float = 1e-9
     name: str = "the answer"
 
     def compare(self, answer: Any, expected: Any) -> Verdict:
@@ -378,7 +383,7 @@ class Answers:
         marked on its own merits. Within one part (several answers), pass the reference value
         as ``default``: the part's own reference cannot be asked for while it is being made."""
         value = self._values.get(name)
-        ok = usable or (lambda v: isinstance(v, float) and math.isfinite(v))
+        ok = usable or (lambda v: isinstance(v, float) and math.isfinite(v) and v != 0)
         if value is not None and not isinstance(value, dict) and ok(value):
             return value
         if default is not None:
@@ -456,6 +461,22 @@ def _tables(folder: Path) -> Tables:
 # --- the autograder step --------------------------------------------------------------------
 
 
+def remove_links(folder: Path, log: Any = None) -> list[str]:
+    """Remove every symbolic link the student's code left in the notebook's folder.
+
+    nbgrader writes the graded notebook (and sets permissions) in that folder after the kernel
+    has run, following links: a notebook replaced by a link to ``../../gradebook.db`` would make
+    the grader overwrite a file of its own. Returns the names removed."""
+    removed = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_symlink():
+            path.unlink()
+            removed.append(str(path.relative_to(folder)))
+    if removed and log is not None:
+        log.warning("removed links left by the student's code: %s", ", ".join(removed))
+    return removed
+
+
 def _text_output(text: str) -> dict[str, Any]:
     return {"output_type": "stream", "name": "stdout", "text": text}
 
@@ -492,6 +513,52 @@ def handed_in(cell: Any) -> tuple[dict[str, Any], str | None, int]:
     return answers, fingerprint, count
 
 
+#: The course's record of the data each assignment was released with (written at release).
+RELEASED_DATA = "released-data.json"
+
+
+def _released_data(course: Path) -> dict[str, str]:
+    try:
+        return dict(json.loads((course / RELEASED_DATA).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+class RecordReleasedData(NbGraderPreprocessor):
+    """nbgrader generate_assignment step: record the fingerprint of the data the assignment is
+    released with (the data its notebook finds from its source folder: its own ``data/`` in a
+    private course) in ``released-data.json`` in the course folder. :class:`VerifyAnswers`
+    checks it when grading, so a class is never graded on other data than it was given."""
+
+    def preprocess(self, nb, resources):
+        from socialmarketing.data.location import find_data
+
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        assignment = resources.get("nbgrader", {}).get("assignment") or folder.name
+        course = folder.parents[1]  # source/<assignment>/
+        record = _released_data(course)
+        record[assignment] = find_data(start=folder).fingerprint
+        (course / RELEASED_DATA).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        return nb, resources
+
+
+class LoadAnswerKey(NbGraderPreprocessor):
+    """nbgrader autograde step before Execute: load the assignment's answer key into the grading
+    process before any student code runs, so that code cannot change what this process grades
+    with. (Plain ``nbgrader autograde`` runs student code unsandboxed, with the instructor's
+    rights over every file; ``socialmarketing grade`` hides the course from it.)"""
+
+    course_folder = Unicode("", help="The course folder that holds answer_key/.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        assignment = resources.get("nbgrader", {}).get("assignment") or folder.name
+        course = Path(self.course_folder) if self.course_folder else folder.parents[2]
+        with contextlib.suppress(FileNotFoundError):
+            load_answer_key(course, assignment)
+        return nb, resources
+
+
 class VerifyAnswers(NbGraderPreprocessor):
     """nbgrader autograde step: mark each graded part from its handed-in answers, here.
 
@@ -507,6 +574,7 @@ class VerifyAnswers(NbGraderPreprocessor):
         folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
         assignment = resources.get("nbgrader", {}).get("assignment") or folder.name
         course = Path(self.course_folder) if self.course_folder else folder.parents[2]
+        remove_links(folder, self.log)
         try:
             parts = load_answer_key(course, assignment)
         except FileNotFoundError:
@@ -515,10 +583,33 @@ class VerifyAnswers(NbGraderPreprocessor):
 
         source = find_data(start=folder)
         tables = _tables(source.folder)
+        released = _released_data(course).get(assignment)
+        mismatch = None
+        if released and released != source.fingerprint:
+            mismatch = (
+                f"(note for the instructor: {assignment} was released with sample data "
+                f"{released} but is graded with {source.fingerprint}: grade with the data it "
+                "was released with, e.g. by setting SOCIALMARKETING_DATA)\n"
+            )
+            self.log.warning(mismatch.strip("()\n"))
         values: dict[str, Any] = {}
         expected_cache: dict[str, Any] = {}
 
         making: set[str] = set()
+        reference_cache: dict[str, Any] = {}
+
+        def reference(name: str) -> Any:
+            """The value from the data alone, with no answer of the student's."""
+            if name not in reference_cache:
+                part_name = next(
+                    (gid for gid, p in parts.items() if name in (p.names or (gid,))), name
+                )
+                part = parts[part_name]
+                result = part.expected(tables, Answers({}, reference))
+                names = part.names or (part_name,)
+                for n, r in zip(names, result if len(names) > 1 else (result,), strict=True):
+                    reference_cache[n] = r
+            return reference_cache[name]
 
         def expected(name: str) -> Any:
             if name not in expected_cache:
@@ -532,8 +623,18 @@ class VerifyAnswers(NbGraderPreprocessor):
                     )
                 making.add(part_name)
                 part = parts[part_name]
-                result = part.expected(tables, Answers(values, expected))
-                making.discard(part_name)
+                try:
+                    result = part.expected(tables, Answers(values, expected))
+                except RecursionError:
+                    raise
+                except Exception:
+                    # The student's own earlier answer is outside what the computation takes
+                    # (a share of 5.4, a K of 1 or more): mark this part on its own merits.
+                    names = part.names or (part_name,)
+                    found = [reference(n) for n in names]
+                    result = tuple(found) if len(names) > 1 else found[0]
+                finally:
+                    making.discard(part_name)
                 names = part.names or (part_name,)
                 results = result if len(names) > 1 else (result,)
                 for n, r in zip(names, results, strict=True):
@@ -585,10 +686,21 @@ class VerifyAnswers(NbGraderPreprocessor):
                     f"(note: this notebook used sample data with fingerprint {fingerprint}; it "
                     f"was marked against the course's data, fingerprint {source.fingerprint})\n"
                 ))  # fmt: skip
+            if mismatch:
+                kept.append(_text_output(mismatch))
             if messages:
                 kept.append(_error_output("; ".join(messages)))
             cell.outputs = [from_dict(output) for output in kept]
         return nb, resources
+
+
+def release_steps() -> list[type]:
+    """nbgrader's generate_assignment steps with :class:`RecordReleasedData` at the end
+    (``exercises/nbgrader_config.py`` sets ``c.GenerateAssignment.preprocessors`` to these)."""
+    from nbgrader.converters import GenerateAssignment
+
+    steps = GenerateAssignment.class_traits()["preprocessors"].default()
+    return [*[s for s in steps if s is not RecordReleasedData], RecordReleasedData]
 
 
 def autograde_steps(execute: type | None = None) -> list[type]:
@@ -602,7 +714,7 @@ def autograde_steps(execute: type | None = None) -> list[type]:
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
         if step is Execute:
-            steps += [execute or Execute, VerifyAnswers]
-        elif step is not VerifyAnswers:
+            steps += [LoadAnswerKey, execute or Execute, VerifyAnswers]
+        elif step not in (LoadAnswerKey, VerifyAnswers):
             steps.append(step)
     return steps

@@ -90,6 +90,7 @@ def _grading_settings(settings: dict[str, Any]) -> str:
         "c.Autograde.autograde_preprocessors = autograde_preprocessors()",
         # The answer key is read from the course itself (outside every sandbox).
         f"c.VerifyAnswers.course_folder = {settings['course']!r}",
+        f"c.LoadAnswerKey.course_folder = {settings['course']!r}",
         f"c.LimitedExecute.timeout = {int(settings['cell_timeout'])}",
         f"c.LimitedExecute.max_output_bytes = {int(settings['max_output_bytes'])}",
         "c.LimitedExecute.interrupt_on_timeout = True",
