@@ -29,14 +29,15 @@ OPTIONS = ("broad", "targeted")
 
 
 def _has_target_cpms(value) -> bool:
-    """A usable part-5 answer: a finite price above 0 for both options."""
+    """A usable part-5 answer: a plausible price for both options, above 0 and below 100,000
+    yuan per thousand impressions (a wild price would make part 6's reach trivially 0)."""
     if not isinstance(value, pd.Series) or value.index.duplicated().any():
         return False
     return all(
         option in value.index
         and isinstance(value[option], float)
         and math.isfinite(value[option])
-        and value[option] > 0
+        and 0 < value[option] < 1e5
         for option in OPTIONS
     )
 

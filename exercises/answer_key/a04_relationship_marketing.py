@@ -24,21 +24,23 @@ RTOL = 1e-3
 
 
 def _is_retention(value) -> bool:
-    """A usable part-2 answer: a share between 0 and 1 for "True" and for "False"."""
+    """A usable part-2 answer: a share strictly between 0 and 1 for "True" and for "False"
+    (0 or 1 would make the lifetime values trivial)."""
     if not isinstance(value, pd.Series) or value.index.duplicated().any():
         return False
     return all(
-        member in value.index and isinstance(value[member], float) and 0 <= value[member] <= 1
+        member in value.index and isinstance(value[member], float) and 0 < value[member] < 1
         for member in ("True", "False")
     )
 
 
 def _has_ordinary_clv(value) -> bool:
-    """A usable 6b answer: a finite lifetime value of 0 or more for "False"."""
+    """A usable 6b answer: a finite lifetime value above 0 for "False" (a value of 0 would make
+    part 7's answer trivially an empty list)."""
     if not isinstance(value, pd.Series) or value.index.duplicated().any():
         return False
     clv = value["False"] if "False" in value.index else None
-    return isinstance(clv, float) and math.isfinite(clv) and clv >= 0
+    return isinstance(clv, float) and math.isfinite(clv) and clv > 0
 
 
 def _margin_and_clv(tables, answers) -> tuple[pd.Series, pd.Series]:

@@ -42,17 +42,29 @@ def _credits(value) -> bool:
     return _numbers_at(list(value.index))(value)
 
 
+def _rates_of_every_voice(value) -> bool:
+    """A usable part-1 answer: a conversion rate between 0 and 1 for every voice."""
+    return _numbers_at(journeys.VOICES)(value) and all(
+        0 <= value[voice] <= 1 for voice in journeys.VOICES
+    )
+
+
 def _voice_synergy(tables, answers) -> float:
     """As journeys.voice_synergy, from the student's own conversion rates (part 1)."""
-    rate = answers.own("conversion_rate_by_voice", usable=_numbers_at(journeys.VOICES))
+    rate = answers.own("conversion_rate_by_voice", usable=_rates_of_every_voice)
     return float(rate["both"] - rate["official_only"] - rate["staff_only"] + rate["neither"])
 
 
 def _biggest_credit_change(tables, answers) -> str:
     """As journeys.biggest_credit_change, from the student's own Shapley credit (part 6) and
     last-click credit (part 4): the channel with the largest absolute difference."""
-    shapley = answers.own("shapley_credit", usable=_credits).rename(index=str).astype(float)
-    last = answers.own("last_click_credit", usable=_credits).rename(index=str).astype(float)
+    channels = set(journeys.attribution_credit(tables["touchpoints"], "shapley").index.map(str))
+
+    def usable(value) -> bool:  # the real channels, every one: made-up labels are not taken
+        return _credits(value) and set(value.index.map(str)) == channels
+
+    shapley = answers.own("shapley_credit", usable=usable).rename(index=str).astype(float)
+    last = answers.own("last_click_credit", usable=usable).rename(index=str).astype(float)
     change = (shapley - last.reindex(shapley.index, fill_value=0.0)).abs()
     return str(change.idxmax())
 
