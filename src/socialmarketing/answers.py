@@ -42,9 +42,7 @@ MISSING = _Missing()
 
 def _scalar(value: Any) -> Any:
     """A JSON-safe plain scalar: numbers as floats (non-finite ones as text), text, None."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
+    if value is None or isinstance(value, (str, bool)):
         return value
     try:
         import numpy as np

@@ -131,14 +131,18 @@ def _add_data(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=show_help)
 
 
-def _course_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("assignment", help="assignment name (a folder in source/)")
+def _course_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--course",
         default=".",
         metavar="DIR",
         help="the nbgrader course folder, with nbgrader_config.py (default: this folder)",
     )
+
+
+def _course_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", help="assignment name (a folder in source/)")
+    _course_option(parser)
 
 
 def _add_grade(subparsers: argparse._SubParsersAction) -> None:
@@ -321,12 +325,7 @@ def _add_private_course(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("out", help="new folder for the private course (must not exist yet)")
     parser.add_argument("--seed", type=int, required=True, help="your own secret whole number")
-    parser.add_argument(
-        "--course",
-        default=".",
-        metavar="DIR",
-        help="the course folder to copy, with nbgrader_config.py (default: this folder)",
-    )
+    _course_option(parser)
 
     def run(args: argparse.Namespace) -> int:
         from socialmarketing.grading.private import make_private_course

@@ -614,31 +614,31 @@ class VerifyAnswers(NbGraderPreprocessor):
         making: set[str] = set()
         reference_cache: dict[str, Any] = {}
 
+        def part_of(name: str) -> tuple[str, Part, tuple[str, ...]]:
+            """The grade id and part that hand in ``name``, and that part's answer names."""
+            grade_id = next((g for g, p in parts.items() if name in (p.names or (g,))), name)
+            return grade_id, parts[grade_id], parts[grade_id].names or (grade_id,)
+
+        def remember(cache: dict[str, Any], names: tuple[str, ...], result: Any) -> None:
+            for n, r in zip(names, result if len(names) > 1 else (result,), strict=True):
+                cache[n] = r
+
         def reference(name: str) -> Any:
             """The value from the data alone, with no answer of the student's."""
             if name not in reference_cache:
-                part_name = next(
-                    (gid for gid, p in parts.items() if name in (p.names or (gid,))), name
-                )
-                part = parts[part_name]
-                result = part.expected(tables, Answers({}, reference))
-                names = part.names or (part_name,)
-                for n, r in zip(names, result if len(names) > 1 else (result,), strict=True):
-                    reference_cache[n] = r
+                _, part, names = part_of(name)
+                remember(reference_cache, names, part.expected(tables, Answers({}, reference)))
             return reference_cache[name]
 
         def expected(name: str) -> Any:
             if name not in expected_cache:
-                part_name = next(
-                    (gid for gid, p in parts.items() if name in (p.names or (gid,))), name
-                )
+                part_name, part, names = part_of(name)
                 if part_name in making:
                     raise RecursionError(
                         f"the answer key of {part_name} asks for its own reference value: pass "
                         "it to answers.own(..., default=...) instead"
                     )
                 making.add(part_name)
-                part = parts[part_name]
                 try:
                     result = part.expected(tables, Answers(values, expected))
                 except RecursionError:
@@ -646,15 +646,11 @@ class VerifyAnswers(NbGraderPreprocessor):
                 except Exception:
                     # The student's own earlier answer is outside what the computation takes
                     # (a share of 5.4, a K of 1 or more): mark this part on its own merits.
-                    names = part.names or (part_name,)
                     found = [reference(n) for n in names]
                     result = tuple(found) if len(names) > 1 else found[0]
                 finally:
                     making.discard(part_name)
-                names = part.names or (part_name,)
-                results = result if len(names) > 1 else (result,)
-                for n, r in zip(names, results, strict=True):
-                    expected_cache[n] = r
+                remember(expected_cache, names, result)
             return expected_cache[name]
 
         for cell in nb.cells:
